@@ -1,0 +1,200 @@
+"""`Agent`: create an agent from a config on any installed framework, run it, get its trace."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from opentelemetry import trace
+
+from any_agent._portal import run_sync
+from any_agent.adapter import Adapter
+from any_agent.config import AgentConfig
+from any_agent.context import RunContext
+from any_agent.errors import AgentRunError, ConfigError, MaxTurnsExceeded
+from any_agent.model.client import ModelClient, TurnLimitReached
+from any_agent.model.retry import RetryPolicy
+from any_agent.model.types import Message
+from any_agent.output import OutputError, coerce_output
+from any_agent.registry import load_adapter
+from any_agent.tools.spec import tool_specs
+from any_agent.tracing import attributes as attr
+from any_agent.tracing.collector import SpanRecorder, get_tracer, record
+from any_agent.tracing.content import capture_content
+from any_agent.tracing.messages import input_messages
+from any_agent.tracing.trace import AgentTrace
+
+__all__ = ["Agent", "RunInput"]
+
+RunInput = str | Sequence[Message]
+"""A prompt, or a conversation as OpenAI-format chat messages (the last one the new user turn)."""
+
+_INPUT_ROLES = {"user", "assistant", "system", "developer", "tool"}
+
+
+class Agent:
+    """An agent built on one framework; run it as often and as concurrently as you like."""
+
+    def __init__(self, config: AgentConfig, adapter: Adapter) -> None:
+        """Prefer `Agent.create`, which finds the adapter and checks the config."""
+        self.config = config
+        self._adapter = adapter
+
+    @classmethod
+    def create(cls, config: AgentConfig, *, framework: str | None = None) -> Agent:
+        """Build the agent on ``framework`` (default: ``config.framework``).
+
+        Raises `ConfigError` (naming the field) for an adapter that is not installed, an unknown
+        provider, a missing API key or a tool that cannot be described to a model.
+        """
+        if framework is not None:
+            config = config.model_copy(update={"framework": framework.strip().lower()})
+        adapter_class = load_adapter(config.framework)
+        model = ModelClient(
+            config.model_id,
+            api_base=config.api_base,
+            api_key=config.api_key,
+            model_args=config.model_args,
+            timeout=config.request_timeout,
+            retry=RetryPolicy(max_retries=config.max_retries),
+        )
+        tools = tool_specs(config.tools)
+        try:
+            adapter = adapter_class(config, model, tools)
+        except ConfigError:
+            raise
+        except Exception as error:
+            raise ConfigError(
+                f"the {config.framework} adapter could not build the agent: {type(error).__name__}: {error}",
+                field="agent_args" if config.agent_args else None,
+            ) from error
+        return cls(config, adapter)
+
+    @property
+    def framework(self) -> str:
+        """The framework this agent runs on."""
+        return self.config.framework
+
+    @property
+    def native(self) -> Any:
+        """The framework's own agent object, for framework-specific features."""
+        return self._adapter.native
+
+    @property
+    def adapter(self) -> Adapter:
+        """The adapter that translates this agent for its framework."""
+        return self._adapter
+
+    def run(self, prompt: RunInput, *, conversation_id: str | None = None) -> AgentTrace:
+        """Run to completion and return the trace; see `run_async`."""
+        return run_sync(self.run_async(prompt, conversation_id=conversation_id))
+
+    async def run_async(self, prompt: RunInput, *, conversation_id: str | None = None) -> AgentTrace:
+        """Run the agent on a prompt or a conversation and return its trace.
+
+        Raises `AgentRunError` (or its `MaxTurnsExceeded`) carrying the partial trace when the run
+        fails; the trace of a successful run has the answer in `AgentTrace.final_output`.
+        """
+        messages = _as_messages(prompt)
+        recorder = SpanRecorder()
+        span = get_tracer().start_span(
+            f"{attr.OP_INVOKE_AGENT} {self.config.name}",
+            kind=trace.SpanKind.INTERNAL,
+            attributes=self._root_attributes(),
+        )
+        record(span, recorder)
+        run = RunContext(
+            config=self.config,
+            framework=self.framework,
+            conversation_id=conversation_id or uuid.uuid4().hex,
+            input_messages=messages,
+            span=span,
+        )
+        span.set_attribute(attr.CONVERSATION_ID, run.conversation_id)
+        if capture_content():
+            span.set_attribute(attr.INPUT_MESSAGES, json.dumps(input_messages(messages), default=str))
+        token = run.activate()
+        output: Any = None
+        failure: BaseException | None = None
+        try:
+            with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
+                raw = await self._adapter.run(run)
+            if run.failure is None and not run.turn_limit_hit:
+                output = coerce_output(raw, self.config.output_type)
+        except asyncio.CancelledError:
+            span.set_status(trace.StatusCode.ERROR, "cancelled")
+            span.end()
+            raise
+        except Exception as error:
+            failure = error
+        finally:
+            RunContext.deactivate(token)
+
+        problem = self._problem(run, failure)
+        if problem is None:
+            span.set_status(trace.StatusCode.OK)
+            if capture_content():
+                span.set_attribute(attr.OUTPUT_MESSAGES, json.dumps(_output_messages(output), default=str))
+        else:
+            span.set_status(trace.StatusCode.ERROR, problem)
+            span.set_attribute(attr.ERROR_TYPE, "max_turns_exceeded" if run.turn_limit_hit else "run_failed")
+        span.end()
+        result = AgentTrace.from_spans(recorder.spans, final_output=output, framework=self.framework)
+        if problem is None:
+            return result
+        cause = run.failure or failure
+        run_error: AgentRunError
+        if run.turn_limit_hit:
+            run_error = MaxTurnsExceeded(self.config.max_turns, trace=result, cause=cause)
+        else:
+            run_error = AgentRunError(problem, trace=result, cause=cause)
+        raise run_error from cause
+
+    def _root_attributes(self) -> dict[str, Any]:
+        attributes: dict[str, Any] = {
+            attr.OPERATION_NAME: attr.OP_INVOKE_AGENT,
+            attr.AGENT_NAME: self.config.name,
+            attr.PROVIDER_NAME: self._adapter.model.provider,
+            attr.REQUEST_MODEL: self._adapter.model.model,
+            attr.FRAMEWORK: self.framework,
+        }
+        if self.config.description:
+            attributes[attr.AGENT_DESCRIPTION] = self.config.description
+        return attributes
+
+    def _problem(self, run: RunContext, failure: BaseException | None) -> str | None:
+        """Why the run failed, or None. The boundaries are asked first: a framework may swallow errors."""
+        if isinstance(failure, TurnLimitReached):
+            run.turn_limit_hit = True
+        if run.turn_limit_hit:
+            return f"max_turns={self.config.max_turns} exceeded"
+        if run.failure is not None:
+            return str(run.failure)
+        if failure is None:
+            return None
+        if isinstance(failure, OutputError):
+            return str(failure)
+        return self._adapter.describe_error(failure)
+
+
+def _as_messages(prompt: RunInput) -> list[Message]:
+    if isinstance(prompt, str):
+        return [{"role": "user", "content": prompt}]
+    messages = [dict(message) for message in prompt]
+    if not messages:
+        raise ConfigError("run() needs a prompt or at least one message")
+    for index, message in enumerate(messages):
+        if message.get("role") not in _INPUT_ROLES:
+            raise ConfigError(
+                f"message {index} has role {message.get('role')!r}; use one of {sorted(_INPUT_ROLES)} "
+                "in the OpenAI chat format"
+            )
+    return messages
+
+
+def _output_messages(output: Any) -> list[dict[str, Any]]:
+    text = output.model_dump_json() if hasattr(output, "model_dump_json") else str(output)
+    return [{"role": "assistant", "parts": [{"type": "text", "content": text}], "finish_reason": "stop"}]

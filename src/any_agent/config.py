@@ -1,0 +1,181 @@
+"""`AgentConfig`: the one description of an agent that every framework runs.
+
+The config is plain data (loadable from YAML or TOML), so switching framework is one field and an
+agent file can be versioned, diffed and run from the command line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from any_agent.errors import ConfigError
+from any_agent.model.ids import parse_model_id
+
+__all__ = ["AgentConfig", "import_object"]
+
+ToolLike = Callable[..., Any]
+
+
+class AgentConfig(BaseModel):
+    """Everything needed to build and run one agent, independent of the framework that runs it."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, validate_assignment=True)
+
+    model_id: str
+    """The model, as any-llm's ``provider:model`` id (``openai:gpt-4.1-mini``, ``ollama:llama3.2``...)."""
+
+    framework: str = "tiny"
+    """Which installed adapter runs the agent: ``tiny`` (built in), ``crewai``, ``langgraph``, ``ag2``,
+    ``openai``, or any third-party adapter registered in the ``any_agent.adapters`` entry-point group."""
+
+    name: str = "any_agent"
+    """The agent's name; it names the ``invoke_agent`` span and, where a framework wants one, its agent."""
+
+    description: str | None = None
+    """What the agent is for, in one sentence. Frameworks that describe agents to each other use it."""
+
+    instructions: str | None = None
+    """The system prompt: how the agent should behave."""
+
+    api_base: str | None = None
+    """The provider's base URL, for self-hosted, local or OpenAI-compatible servers."""
+
+    api_key: SecretStr | None = None
+    """The provider's API key. When unset, any-llm reads the provider's usual environment variable.
+    It is a secret: never printed, serialized, logged or put in a span."""
+
+    tools: list[ToolLike] = Field(default_factory=list)
+    """Python callables (sync or async) the agent may call. In a config file, import paths such as
+    ``package.module:function``. Each needs type hints; its docstring describes it to the model."""
+
+    output_type: type[BaseModel] | None = None
+    """A pydantic model the final answer must fit (structured output). In a config file, an import
+    path. When set, `AgentTrace.final_output` is an instance of it."""
+
+    max_turns: int = Field(default=10, ge=1)
+    """The most model calls one run may make. A turn is one model call plus the tool calls it asks
+    for; a run that still wants another turn after this many raises `MaxTurnsExceeded`."""
+
+    model_args: dict[str, Any] = Field(default_factory=dict)
+    """Completion parameters passed to every model call (``temperature``, ``max_tokens``, ``seed``...)."""
+
+    agent_args: dict[str, Any] = Field(default_factory=dict)
+    """Framework-specific arguments passed through to the framework's own agent constructor."""
+
+    request_timeout: float = Field(default=120.0, gt=0)
+    """Seconds one model request may take before it counts as failed (and is retried)."""
+
+    max_retries: int = Field(default=3, ge=0)
+    """How many times a model call is retried after a 429, a 5xx or a timeout, with bounded backoff."""
+
+    @field_validator("model_id")
+    @classmethod
+    def _check_model_id(cls, value: str) -> str:
+        parse_model_id(value)
+        return value
+
+    @field_validator("framework")
+    @classmethod
+    def _normalize_framework(cls, value: str) -> str:
+        return value.strip().lower()
+
+    @field_validator("tools", mode="before")
+    @classmethod
+    def _import_tools(cls, value: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            return value
+        return [import_object(item, "tools") if isinstance(item, str) else item for item in value]
+
+    @field_validator("output_type", mode="before")
+    @classmethod
+    def _import_output_type(cls, value: Any) -> Any:
+        return import_object(value, "output_type") if isinstance(value, str) else value
+
+    @classmethod
+    def from_file(cls, path: str | Path, **overrides: Any) -> AgentConfig:
+        """Load a config from a YAML (``.yaml``/``.yml``) or TOML (``.toml``) file.
+
+        Import paths in ``tools`` and ``output_type`` are resolved with the file's own folder on the
+        import path too, so an agent file can sit next to the module that holds its tools.
+        ``overrides`` replace fields of the file (the CLI's ``--framework`` and ``--model``).
+        """
+        file = Path(path)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"cannot read agent file {file}: {error.strerror}") from None
+        try:
+            data = _parse(file, text)
+        except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{file} is not valid {file.suffix.lstrip('.').upper()}: {error}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{file} must hold a mapping of AgentConfig fields at its top level")
+        folder = str(file.resolve().parent)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+        try:
+            return cls.model_validate({**data, **overrides})
+        except ValidationError as error:
+            raise ConfigError(f"{file} is not a valid agent file:\n{_describe(error)}") from None
+
+    def to_file_data(self) -> dict[str, Any]:
+        """The config as file data: callables as import paths, the API key left out."""
+        data = self.model_dump(exclude={"api_key", "tools", "output_type"}, exclude_defaults=True)
+        data["model_id"] = self.model_id
+        if self.tools:
+            data["tools"] = [_import_path(tool) for tool in self.tools]
+        if self.output_type is not None:
+            data["output_type"] = _import_path(self.output_type)
+        return data
+
+
+def _parse(file: Path, text: str) -> Any:
+    if file.suffix == ".toml":
+        return tomllib.loads(text)
+    if file.suffix in {".yaml", ".yml"}:
+        return yaml.safe_load(text)
+    raise ConfigError(f"{file}: agent files end in .yaml, .yml or .toml")
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        lines.append(f"  {where}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def import_object(path: str, field: str) -> Any:
+    """Import ``package.module:attribute`` (or ``package.module.attribute``) for a config field."""
+    module_name, sep, attribute = path.partition(":")
+    if not sep:
+        module_name, _, attribute = path.rpartition(".")
+    if not module_name or not attribute:
+        raise ValueError(f"{field}: {path!r} is not an import path like 'package.module:function'")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise ValueError(f"{field}: cannot import module {module_name!r} for {path!r}: {error}") from None
+    target: Any = module
+    for part in attribute.split("."):
+        try:
+            target = getattr(target, part)
+        except AttributeError:
+            raise ValueError(f"{field}: module {module_name!r} has no attribute {attribute!r}") from None
+    return target
+
+
+def _import_path(obj: Any) -> str:
+    module = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None)
+    if not module or not qualname or "<" in qualname:
+        return repr(obj)
+    return f"{module}:{qualname}"

@@ -1,0 +1,79 @@
+"""`RunContext`: the state of one run that the core's boundaries share.
+
+Every model call and tool call of a run is tied to its run explicitly (the bridges pass the
+context) or through a context variable. The explicit route matters because some frameworks call
+models and tools from worker threads that do not inherit context variables; a bridge built for a
+run can hold its `RunContext` and still put its spans in the right trace.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from opentelemetry import trace
+from opentelemetry.context import Context
+
+from any_agent.model.types import Message
+
+if TYPE_CHECKING:
+    from any_agent.config import AgentConfig
+
+__all__ = ["RunContext", "current_run"]
+
+_current: contextvars.ContextVar[RunContext | None] = contextvars.ContextVar("any_agent_run", default=None)
+
+
+@dataclass
+class RunContext:
+    """One run in progress."""
+
+    config: AgentConfig
+    framework: str
+    conversation_id: str
+    input_messages: list[Message]
+    """The run's input as chat messages (history first, the new user message last); no system prompt."""
+    span: trace.Span
+    """The run's ``invoke_agent`` span: the parent of every ``chat`` and ``execute_tool`` span."""
+    model_calls: int = 0
+    turn_limit_hit: bool = False
+    """Set when the model was asked for one more turn than ``max_turns`` allows."""
+    failure: BaseException | None = None
+    """The first failure a boundary hit that the framework must not be allowed to swallow."""
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def begin_model_call(self) -> bool:
+        """Count a model call; False (and the limit flag set) when it would exceed ``max_turns``."""
+        with self._lock:
+            if self.model_calls >= self.config.max_turns:
+                self.turn_limit_hit = True
+                return False
+            self.model_calls += 1
+            return True
+
+    def fail(self, error: BaseException) -> None:
+        """Remember the first failure; the run ends with it whatever the framework does next."""
+        with self._lock:
+            if self.failure is None:
+                self.failure = error
+
+    @property
+    def span_context(self) -> Context:
+        """An OpenTelemetry context whose current span is the run's root span."""
+        return trace.set_span_in_context(self.span)
+
+    def activate(self) -> contextvars.Token[RunContext | None]:
+        """Make this the current run in this context (undo with `deactivate`)."""
+        return _current.set(self)
+
+    @staticmethod
+    def deactivate(token: contextvars.Token[RunContext | None]) -> None:
+        """Restore the run that was current before `activate`."""
+        _current.reset(token)
+
+
+def current_run() -> RunContext | None:
+    """The run this code executes in, if any."""
+    return _current.get()

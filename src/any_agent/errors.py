@@ -1,0 +1,87 @@
+"""The errors a user of any-agent can catch.
+
+Every error says what to do next (which field to fix, which package to install). A run that fails
+part-way raises :class:`AgentRunError`, which carries the trace recorded up to the failure, so a
+failed run loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from any_agent.tracing.trace import AgentTrace
+
+__all__ = [
+    "AdapterNotFoundError",
+    "AgentRunError",
+    "AnyAgentError",
+    "ConfigError",
+    "MaxTurnsExceeded",
+    "ModelCallError",
+    "ToolDefinitionError",
+]
+
+
+class AnyAgentError(Exception):
+    """Base class of every error any-agent raises on purpose."""
+
+
+class ConfigError(AnyAgentError, ValueError):
+    """An `AgentConfig` (or the file it came from) cannot be used as written.
+
+    Raised when the agent is created, before anything runs, and names the offending field.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+class ToolDefinitionError(ConfigError):
+    """A tool cannot be described to a model (no type hints, an unsupported parameter type...)."""
+
+
+class AdapterNotFoundError(ConfigError):
+    """No installed adapter serves the requested framework."""
+
+
+class ModelCallError(AnyAgentError):
+    """A model call failed for good, after the retries the policy allows.
+
+    Attributes:
+        status_code: The HTTP status the provider answered, when the failure was an HTTP error.
+        retryable: Whether the failure was of a kind retries could have fixed (429, 5xx, timeout).
+    """
+
+    def __init__(self, message: str, *, status_code: int | None = None, retryable: bool = False) -> None:
+        self.status_code = status_code
+        self.retryable = retryable
+        super().__init__(message)
+
+
+class AgentRunError(AnyAgentError):
+    """A run failed; `trace` holds every span recorded before the failure.
+
+    Attributes:
+        trace: The partial trace of the failed run (its root span is marked ERROR).
+        cause: The underlying exception, also available as ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, trace: AgentTrace, cause: BaseException | None = None) -> None:
+        self.trace = trace
+        self.cause = cause
+        super().__init__(message)
+
+
+class MaxTurnsExceeded(AgentRunError):
+    """The agent wanted more model turns than `AgentConfig.max_turns` allows."""
+
+    def __init__(self, max_turns: int, *, trace: AgentTrace, cause: BaseException | None = None) -> None:
+        self.max_turns = max_turns
+        super().__init__(
+            f"The agent did not finish within max_turns={max_turns} model turns. Raise "
+            "AgentConfig.max_turns if the task needs more steps, or check the trace for a tool loop.",
+            trace=trace,
+            cause=cause,
+        )

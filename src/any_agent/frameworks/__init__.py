@@ -1,0 +1,1 @@
+"""Adapters that ship with the core (only `tiny`; the framework adapters are packages of their own)."""

@@ -1,0 +1,278 @@
+"""The model boundary: every model call of every framework goes through `ModelClient.complete`.
+
+It owns the provider connection (any-llm), the retries, the ``max_turns`` count and the ``chat``
+span. Because the adapters' model bridges all call it, a run's model calls look the same in its
+trace whichever framework drove them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from opentelemetry import trace
+from pydantic import BaseModel, SecretStr
+
+from any_agent._portal import run_sync
+from any_agent.context import RunContext, current_run
+from any_agent.errors import ConfigError, ModelCallError
+from any_agent.model.ids import ModelId, parse_model_id
+from any_agent.model.retry import RetryPolicy, classify
+from any_agent.model.types import Message, ModelResponse, ToolCall, Usage
+from any_agent.tracing import attributes as attr
+from any_agent.tracing.collector import get_tracer
+from any_agent.tracing.content import capture_content
+from any_agent.tracing.messages import input_messages, output_messages, system_instructions
+
+if TYPE_CHECKING:
+    from any_llm import AnyLLM
+
+__all__ = ["ModelClient", "TurnLimitReached"]
+
+_REQUEST_PARAMETERS = {
+    "temperature": "gen_ai.request.temperature",
+    "top_p": "gen_ai.request.top_p",
+    "max_tokens": "gen_ai.request.max_tokens",
+    "seed": "gen_ai.request.seed",
+}
+
+
+class TurnLimitReached(Exception):
+    """Raised into the framework when it asks for a model turn past ``max_turns``.
+
+    The run itself then ends with `MaxTurnsExceeded`, whatever the framework does with this.
+    """
+
+
+class ModelClient:
+    """One model (provider, id, endpoint, credentials) with retries and tracing."""
+
+    def __init__(
+        self,
+        model_id: str,
+        *,
+        api_base: str | None = None,
+        api_key: SecretStr | str | None = None,
+        model_args: Mapping[str, Any] | None = None,
+        timeout: float = 120.0,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.model_id: ModelId = parse_model_id(model_id)
+        self.api_base = api_base
+        self._api_key = api_key if isinstance(api_key, SecretStr) or api_key is None else SecretStr(api_key)
+        self.model_args = dict(model_args or {})
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self._providers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AnyLLM] = weakref.WeakKeyDictionary()
+        self._new_provider()  # fail now, at create time, on an unknown provider or a missing key
+
+    def __repr__(self) -> str:
+        return f"ModelClient({str(self.model_id)!r}, api_base={self.api_base!r})"
+
+    @property
+    def provider(self) -> str:
+        """The any-llm provider name (``openai``, ``anthropic``, ``ollama``...)."""
+        return self.model_id.provider
+
+    @property
+    def model(self) -> str:
+        """The provider's own model name."""
+        return self.model_id.model
+
+    def _new_provider(self) -> AnyLLM:
+        from any_llm import AnyLLM
+        from any_llm.exceptions import MissingApiKeyError, UnsupportedParameterError, UnsupportedProviderError
+
+        key = self._api_key.get_secret_value() if self._api_key else None
+        # Only an OpenAI-compatible endpoint we were pointed at may go without a key.
+        if key is None and self.api_base and self.provider == "openai":
+            key = "not-needed"
+        options: dict[str, Any] = {"api_key": key, "api_base": self.api_base, "unified_exceptions": True}
+        try:
+            try:
+                return AnyLLM.create(self.provider, max_retries=0, **options)
+            except UnsupportedParameterError:
+                return AnyLLM.create(self.provider, **options)
+        except UnsupportedProviderError:
+            raise ConfigError(
+                f"unknown provider {self.provider!r}; any-llm knows: {', '.join(AnyLLM.get_supported_providers())}",
+                field="model_id",
+            ) from None
+        except MissingApiKeyError as error:
+            raise ConfigError(
+                f"no API key for {self.provider}: set {error.env_var_name} in the environment or AgentConfig.api_key",
+                field="api_key",
+            ) from None
+        except ImportError as error:
+            raise ConfigError(str(error), field="model_id") from None
+
+    def _provider_for_this_loop(self) -> AnyLLM:
+        # An HTTP client's connections belong to the event loop that opened them.
+        loop = asyncio.get_running_loop()
+        provider = self._providers.get(loop)
+        if provider is None:
+            provider = self._providers[loop] = self._new_provider()
+        return provider
+
+    async def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        response_format: type[BaseModel] | Mapping[str, Any] | None = None,
+        run: RunContext | None = None,
+        **params: Any,
+    ) -> ModelResponse:
+        """One model call, traced as a ``chat`` span, retried per the policy.
+
+        ``tools`` are OpenAI-format tool definitions (`ToolSpec.definition` gives them).
+        ``params`` are completion parameters from the framework; `AgentConfig.model_args` win over
+        them, since the user set those on purpose.
+        """
+        run = run or current_run()
+        if run is not None:
+            if run.failure is not None:
+                raise run.failure
+            if not run.begin_model_call():
+                raise TurnLimitReached(f"max_turns={run.config.max_turns} reached")
+        request = {key: value for key, value in {**params, **self.model_args}.items() if value is not None}
+        tracer = get_tracer()
+        parent = run.span_context if run is not None else None
+        with tracer.start_as_current_span(
+            f"{attr.OP_CHAT} {self.model}",
+            context=parent,
+            kind=trace.SpanKind.CLIENT,
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            self._set_request_attributes(span, messages, request, response_format)
+            try:
+                response = await self._call_with_retries(span, messages, tools, response_format, request)
+            except ModelCallError as error:
+                span.set_status(trace.StatusCode.ERROR, str(error))
+                span.set_attribute(attr.ERROR_TYPE, str(error.status_code or "model_call_failed"))
+                if run is not None:
+                    run.fail(error)
+                raise
+            self._set_response_attributes(span, response)
+            return response
+
+    def complete_sync(
+        self,
+        messages: Sequence[Message],
+        *,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        response_format: type[BaseModel] | Mapping[str, Any] | None = None,
+        run: RunContext | None = None,
+        **params: Any,
+    ) -> ModelResponse:
+        """`complete` for synchronous framework code."""
+        return run_sync(
+            self.complete(messages, tools=tools, response_format=response_format, run=run or current_run(), **params)
+        )
+
+    async def _call_with_retries(
+        self,
+        span: trace.Span,
+        messages: Sequence[Message],
+        tools: Sequence[Mapping[str, Any]] | None,
+        response_format: type[BaseModel] | Mapping[str, Any] | None,
+        request: dict[str, Any],
+    ) -> ModelResponse:
+        provider = self._provider_for_this_loop()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                completion = await provider.acompletion(
+                    self.model,
+                    list(messages),
+                    tools=[dict(tool) for tool in tools] if tools else None,
+                    response_format=response_format,
+                    timeout=self.timeout,
+                    **request,
+                )
+                return _to_response(completion)
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                raise
+            except Exception as error:
+                decision = classify(error)
+                delay = self.retry.delay(attempt, decision)
+                if delay is None:
+                    raise ModelCallError(
+                        self._describe_failure(error, decision.reason, attempt),
+                        status_code=decision.status_code,
+                        retryable=decision.retryable,
+                    ) from error
+                span.add_event(
+                    attr.RETRY_EVENT, {"attempt": attempt, "reason": decision.reason, "delay_seconds": delay}
+                )
+                await asyncio.sleep(delay)
+
+    def _describe_failure(self, error: BaseException, reason: str, attempts: int) -> str:
+        detail = str(error)
+        if self._api_key is not None:
+            detail = detail.replace(self._api_key.get_secret_value(), "***")
+        where = f" at {self.api_base}" if self.api_base else ""
+        tried = f" after {attempts} attempts" if attempts > 1 else ""
+        return f"model call to {self.model_id}{where} failed{tried} ({reason}): {detail}"
+
+    def _set_request_attributes(
+        self,
+        span: trace.Span,
+        messages: Sequence[Message],
+        request: Mapping[str, Any],
+        response_format: type[BaseModel] | Mapping[str, Any] | None,
+    ) -> None:
+        span.set_attribute(attr.OPERATION_NAME, attr.OP_CHAT)
+        span.set_attribute(attr.PROVIDER_NAME, self.provider)
+        span.set_attribute(attr.REQUEST_MODEL, self.model)
+        for name, attribute in _REQUEST_PARAMETERS.items():
+            if isinstance(request.get(name), int | float):
+                span.set_attribute(attribute, request[name])
+        if response_format is not None:
+            span.set_attribute(attr.OUTPUT_TYPE, "json")
+        if capture_content():
+            instructions = system_instructions(messages)
+            if instructions:
+                span.set_attribute(attr.SYSTEM_INSTRUCTIONS, json.dumps(instructions))
+            span.set_attribute(attr.INPUT_MESSAGES, json.dumps(input_messages(messages), default=str))
+
+    def _set_response_attributes(self, span: trace.Span, response: ModelResponse) -> None:
+        if response.model:
+            span.set_attribute(attr.RESPONSE_MODEL, response.model)
+        if response.response_id:
+            span.set_attribute(attr.RESPONSE_ID, response.response_id)
+        span.set_attribute(attr.RESPONSE_FINISH_REASONS, [response.finish_reason or "stop"])
+        span.set_attribute(attr.INPUT_TOKENS, response.usage.input_tokens)
+        span.set_attribute(attr.OUTPUT_TOKENS, response.usage.output_tokens)
+        if capture_content():
+            span.set_attribute(attr.OUTPUT_MESSAGES, json.dumps(output_messages(response), default=str))
+
+
+def _to_response(completion: Any) -> ModelResponse:
+    """any-llm's ChatCompletion (OpenAI's shape) as a `ModelResponse`."""
+    choice = completion.choices[0]
+    message = choice.message
+    calls = tuple(
+        ToolCall(
+            id=call.id or f"call_{index}",
+            name=call.function.name,
+            arguments=call.function.arguments or "{}",
+        )
+        for index, call in enumerate(message.tool_calls or [])
+        if getattr(call, "function", None) is not None
+    )
+    usage = completion.usage
+    return ModelResponse(
+        content=message.content,
+        tool_calls=calls,
+        finish_reason=choice.finish_reason,
+        usage=Usage(usage.prompt_tokens or 0, usage.completion_tokens or 0) if usage else Usage(),
+        model=completion.model,
+        response_id=completion.id,
+        parsed=getattr(message, "parsed", None),
+    )

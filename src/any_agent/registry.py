@@ -1,0 +1,76 @@
+"""Finding adapters through the ``any_agent.adapters`` entry-point group.
+
+Discovery never crashes the host: an adapter whose framework is missing or broken is remembered with
+the reason, and only reported when a user asks for that framework.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from importlib.metadata import entry_points
+
+from any_agent.adapter import Adapter
+from any_agent.errors import AdapterNotFoundError
+
+__all__ = ["ENTRY_POINT_GROUP", "available_frameworks", "installed_frameworks", "load_adapter"]
+
+ENTRY_POINT_GROUP = "any_agent.adapters"
+logger = logging.getLogger(__name__)
+
+_FIRST_PARTY = {
+    "crewai": "any-agent[crewai]",
+    "langgraph": "any-agent[langgraph]",
+    "ag2": "any-agent[ag2]",
+    "openai": "any-agent[openai]",
+}
+
+
+def installed_frameworks() -> list[str]:
+    """Names of every registered adapter, loadable or not."""
+    return sorted({entry.name for entry in entry_points(group=ENTRY_POINT_GROUP)})
+
+
+def available_frameworks() -> list[str]:
+    """Names of the adapters that load."""
+    names = []
+    for name in installed_frameworks():
+        try:
+            load_adapter(name)
+        except AdapterNotFoundError:
+            continue
+        names.append(name)
+    return names
+
+
+@cache
+def load_adapter(framework: str) -> type[Adapter]:
+    """The adapter class for ``framework``; `AdapterNotFoundError` says how to get it otherwise."""
+    matches = [entry for entry in entry_points(group=ENTRY_POINT_GROUP) if entry.name == framework]
+    if not matches:
+        hint = (
+            f' Install it with: pip install "{_FIRST_PARTY[framework]}" (or uv add "{_FIRST_PARTY[framework]}").'
+            if framework in _FIRST_PARTY
+            else " A third-party adapter registers itself in the 'any_agent.adapters' entry-point group."
+        )
+        raise AdapterNotFoundError(
+            f"no adapter for framework {framework!r} is installed. Installed: "
+            f"{', '.join(installed_frameworks()) or 'none'}.{hint}",
+            field="framework",
+        )
+    entry = matches[0]
+    try:
+        adapter = entry.load()
+    except Exception as error:  # a broken framework install must not take the host down
+        logger.debug("adapter %s failed to load", framework, exc_info=True)
+        raise AdapterNotFoundError(
+            f"the {framework!r} adapter is installed but failed to load ({type(error).__name__}: {error}). "
+            f"Reinstall it and its framework"
+            + (f': pip install --force-reinstall "{_FIRST_PARTY[framework]}"' if framework in _FIRST_PARTY else ""),
+            field="framework",
+        ) from None
+    if not (isinstance(adapter, type) and issubclass(adapter, Adapter)):
+        raise AdapterNotFoundError(
+            f"entry point {entry.value!r} for {framework!r} is not an any_agent.Adapter subclass", field="framework"
+        )
+    return adapter

@@ -1,0 +1,79 @@
+"""A tool's JSON schema and argument validator, from a Python callable.
+
+The signature and type hints give a pydantic model (which both validates arguments and writes the
+JSON schema); the docstring, in Google, NumPy or Sphinx style, gives the tool's description and each
+parameter's (docstring-parser reads all three, so no hand-written parser here).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, get_type_hints
+
+import docstring_parser
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from any_agent.errors import ToolDefinitionError
+
+__all__ = ["FunctionSchema", "function_schema"]
+
+# Parameters a framework or caller fills in, never the model.
+_SKIPPED_KINDS = {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}
+
+
+@dataclass(frozen=True)
+class FunctionSchema:
+    """What the tool boundary knows of one callable."""
+
+    name: str
+    description: str
+    arguments_model: type[BaseModel]
+    json_schema: dict[str, Any]
+
+    def to_call_kwargs(self, arguments: BaseModel) -> dict[str, Any]:
+        """Keyword arguments for the callable, keeping validated values (models stay models)."""
+        return {name: getattr(arguments, name) for name in type(arguments).model_fields}
+
+
+def function_schema(func: Callable[..., Any], *, name: str | None = None, field: str = "tools") -> FunctionSchema:
+    """Describe ``func`` as a tool; raise `ToolDefinitionError` naming what to fix."""
+    tool_name = name or getattr(func, "__name__", None)
+    if not tool_name or tool_name == "<lambda>":
+        raise ToolDefinitionError("a tool needs a name: use a def'd function, not a lambda", field=field)
+    try:
+        signature = inspect.signature(func)
+        hints = get_type_hints(func, include_extras=True)
+    except (TypeError, ValueError, NameError) as error:
+        raise ToolDefinitionError(f"cannot read the signature of {tool_name!r}: {error}", field=field) from None
+
+    doc = docstring_parser.parse(inspect.getdoc(func) or "")
+    param_docs = {param.arg_name: param.description for param in doc.params if param.description}
+    fields: dict[str, Any] = {}
+    for param in signature.parameters.values():
+        if param.kind in _SKIPPED_KINDS:
+            continue
+        if param.name not in hints:
+            raise ToolDefinitionError(
+                f"parameter {param.name!r} of tool {tool_name!r} has no type hint; the model needs one "
+                f"to know what to send (e.g. `{param.name}: str`)",
+                field=field,
+            )
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        fields[param.name] = (hints[param.name], Field(default, description=param_docs.get(param.name)))
+
+    description = "\n\n".join(part for part in (doc.short_description, doc.long_description) if part)
+    try:
+        model = create_model(
+            f"{tool_name}_arguments", __config__=ConfigDict(extra="forbid"), **fields
+        )
+        schema = model.model_json_schema()
+    except Exception as error:  # pydantic raises several types for unsupported annotations
+        raise ToolDefinitionError(
+            f"tool {tool_name!r} has a parameter type that cannot be described as JSON: {error}", field=field
+        ) from None
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+    return FunctionSchema(tool_name, description, model, schema)

@@ -1,0 +1,79 @@
+"""Span attribute names: the GenAI semantic conventions' own, plus ours under ``any_agent.*``.
+
+The ``gen_ai.*`` names come from the ``opentelemetry-semantic-conventions`` package, never typed by
+hand, so a renamed or deprecated attribute shows up as an import error, not a silent drift.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as gen_ai
+from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE
+
+__all__ = [
+    "AGENT_DESCRIPTION",
+    "AGENT_NAME",
+    "CONVERSATION_ID",
+    "ERROR_TYPE",
+    "FRAMEWORK",
+    "FRAMEWORK_SPAN_PREFIX",
+    "INPUT_MESSAGES",
+    "INPUT_TOKENS",
+    "OPERATION_NAME",
+    "OP_CHAT",
+    "OP_EXECUTE_TOOL",
+    "OP_INVOKE_AGENT",
+    "OUTPUT_MESSAGES",
+    "OUTPUT_TOKENS",
+    "OUTPUT_TYPE",
+    "PROVIDER_NAME",
+    "REQUEST_MODEL",
+    "RESPONSE_FINISH_REASONS",
+    "RESPONSE_ID",
+    "RESPONSE_MODEL",
+    "RETRY_EVENT",
+    "SYSTEM_INSTRUCTIONS",
+    "TOOL_CALL_ARGUMENTS",
+    "TOOL_CALL_ID",
+    "TOOL_CALL_RESULT",
+    "TOOL_DESCRIPTION",
+    "TOOL_NAME",
+    "TOOL_TYPE",
+]
+
+OPERATION_NAME: Final = gen_ai.GEN_AI_OPERATION_NAME
+OP_CHAT: Final = gen_ai.GenAiOperationNameValues.CHAT.value
+OP_EXECUTE_TOOL: Final = gen_ai.GenAiOperationNameValues.EXECUTE_TOOL.value
+OP_INVOKE_AGENT: Final = gen_ai.GenAiOperationNameValues.INVOKE_AGENT.value
+
+PROVIDER_NAME: Final = gen_ai.GEN_AI_PROVIDER_NAME
+REQUEST_MODEL: Final = gen_ai.GEN_AI_REQUEST_MODEL
+RESPONSE_MODEL: Final = gen_ai.GEN_AI_RESPONSE_MODEL
+RESPONSE_ID: Final = gen_ai.GEN_AI_RESPONSE_ID
+RESPONSE_FINISH_REASONS: Final = gen_ai.GEN_AI_RESPONSE_FINISH_REASONS
+INPUT_TOKENS: Final = gen_ai.GEN_AI_USAGE_INPUT_TOKENS
+OUTPUT_TOKENS: Final = gen_ai.GEN_AI_USAGE_OUTPUT_TOKENS
+INPUT_MESSAGES: Final = gen_ai.GEN_AI_INPUT_MESSAGES
+OUTPUT_MESSAGES: Final = gen_ai.GEN_AI_OUTPUT_MESSAGES
+SYSTEM_INSTRUCTIONS: Final = gen_ai.GEN_AI_SYSTEM_INSTRUCTIONS
+OUTPUT_TYPE: Final = gen_ai.GEN_AI_OUTPUT_TYPE
+
+AGENT_NAME: Final = gen_ai.GEN_AI_AGENT_NAME
+AGENT_DESCRIPTION: Final = gen_ai.GEN_AI_AGENT_DESCRIPTION
+CONVERSATION_ID: Final = gen_ai.GEN_AI_CONVERSATION_ID
+
+TOOL_NAME: Final = gen_ai.GEN_AI_TOOL_NAME
+TOOL_CALL_ID: Final = gen_ai.GEN_AI_TOOL_CALL_ID
+TOOL_DESCRIPTION: Final = gen_ai.GEN_AI_TOOL_DESCRIPTION
+TOOL_TYPE: Final = gen_ai.GEN_AI_TOOL_TYPE
+TOOL_CALL_ARGUMENTS: Final = gen_ai.GEN_AI_TOOL_CALL_ARGUMENTS
+TOOL_CALL_RESULT: Final = gen_ai.GEN_AI_TOOL_CALL_RESULT
+
+# Our own, where the conventions have no name.
+FRAMEWORK: Final = "any_agent.framework"
+"""Which adapter ran the agent (on the ``invoke_agent`` span)."""
+RETRY_EVENT: Final = "any_agent.retry"
+"""Event on a ``chat`` span for each retried attempt (attributes: attempt, reason, delay)."""
+FRAMEWORK_SPAN_PREFIX: Final = "any_agent.framework."
+"""Spans an adapter emits of its own are named with this prefix; comparisons leave them out."""

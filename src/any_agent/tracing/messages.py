@@ -1,0 +1,73 @@
+"""OpenAI chat messages in the GenAI semantic conventions' JSON message format.
+
+The conventions describe messages as ``{"role", "parts": [...]}`` with typed parts (``text``,
+``tool_call``, ``tool_call_response``); converting once here means every framework's messages land
+in the spans in the same shape.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from any_agent.model.types import Message, ModelResponse
+
+__all__ = ["input_messages", "output_messages", "system_instructions"]
+
+
+def system_instructions(messages: Iterable[Message]) -> list[dict[str, Any]]:
+    """The system and developer messages, as ``gen_ai.system_instructions`` parts."""
+    return [
+        {"type": "text", "content": _text(message.get("content"))}
+        for message in messages
+        if message.get("role") in {"system", "developer"}
+    ]
+
+
+def input_messages(messages: Iterable[Message]) -> list[dict[str, Any]]:
+    """The conversation sent to the model (system messages excluded, as the conventions ask)."""
+    converted = []
+    for message in messages:
+        role = message.get("role")
+        if role in {"system", "developer"}:
+            continue
+        if role == "tool":
+            parts: list[dict[str, Any]] = [
+                {"type": "tool_call_response", "id": message.get("tool_call_id"), "response": message.get("content")}
+            ]
+        else:
+            parts = []
+            if message.get("content"):
+                parts.append({"type": "text", "content": _text(message.get("content"))})
+            for call in message.get("tool_calls") or []:
+                function = call.get("function", {})
+                parts.append(_tool_call_part(call.get("id"), function.get("name"), function.get("arguments")))
+        converted.append({"role": role, "parts": parts})
+    return converted
+
+
+def output_messages(response: ModelResponse) -> list[dict[str, Any]]:
+    """The model's answer as ``gen_ai.output.messages``."""
+    parts: list[dict[str, Any]] = []
+    if response.content:
+        parts.append({"type": "text", "content": response.content})
+    parts.extend(_tool_call_part(call.id, call.name, call.arguments) for call in response.tool_calls)
+    return [{"role": "assistant", "parts": parts, "finish_reason": response.finish_reason or "stop"}]
+
+
+def _tool_call_part(call_id: Any, name: Any, arguments: Any) -> dict[str, Any]:
+    if isinstance(arguments, str):
+        with contextlib.suppress(ValueError):  # invalid JSON from the model stays the text it was
+            arguments = json.loads(arguments)
+    return {"type": "tool_call", "id": call_id, "name": name, "arguments": arguments}
+
+
+def _text(content: Any) -> str:
+    """Message content as text; multi-part content keeps its text parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return "" if content is None else str(content)
