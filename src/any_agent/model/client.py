@@ -22,6 +22,7 @@ from any_agent.errors import ConfigError, ModelCallError
 from any_agent.model.ids import ModelId, parse_model_id
 from any_agent.model.retry import RetryPolicy, classify
 from any_agent.model.types import Message, ModelResponse, ToolCall, Usage
+from any_agent.output import OutputError, coerce_output
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.collector import get_tracer
 from any_agent.tracing.content import capture_content
@@ -30,7 +31,7 @@ from any_agent.tracing.messages import input_messages, output_messages, system_i
 if TYPE_CHECKING:
     from any_llm import AnyLLM
 
-__all__ = ["ModelClient", "TurnLimitReached"]
+__all__ = ["ModelClient", "TurnLimitReached", "json_schema_format"]
 
 _REQUEST_PARAMETERS = {
     "temperature": "gen_ai.request.temperature",
@@ -183,6 +184,8 @@ class ModelClient:
         request: dict[str, Any],
     ) -> ModelResponse:
         provider = self._provider_for_this_loop()
+        output_type = response_format if isinstance(response_format, type) else None
+        wire_format = json_schema_format(output_type) if output_type is not None else response_format
         attempt = 0
         while True:
             attempt += 1
@@ -191,11 +194,11 @@ class ModelClient:
                     self.model,
                     list(messages),
                     tools=[dict(tool) for tool in tools] if tools else None,
-                    response_format=response_format,
+                    response_format=dict(wire_format) if wire_format is not None else None,
                     timeout=self.timeout,
                     **request,
                 )
-                return _to_response(completion)
+                return _to_response(completion, output_type)
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as error:
@@ -253,7 +256,19 @@ class ModelClient:
             span.set_attribute(attr.OUTPUT_MESSAGES, json.dumps(output_messages(response), default=str))
 
 
-def _to_response(completion: Any) -> ModelResponse:
+def json_schema_format(output_type: type[BaseModel]) -> dict[str, Any]:
+    """A pydantic model as a ``json_schema`` response format.
+
+    Sent as a schema rather than as the class: any-llm would otherwise use the provider's strict
+    "parse" mode, which refuses non-strict tools in the same request, and frameworks send both.
+    """
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": output_type.__name__, "schema": output_type.model_json_schema(), "strict": False},
+    }
+
+
+def _to_response(completion: Any, output_type: type[BaseModel] | None = None) -> ModelResponse:
     """any-llm's ChatCompletion (OpenAI's shape) as a `ModelResponse`."""
     choice = completion.choices[0]
     message = choice.message
@@ -274,5 +289,15 @@ def _to_response(completion: Any) -> ModelResponse:
         usage=Usage(usage.prompt_tokens or 0, usage.completion_tokens or 0) if usage else Usage(),
         model=completion.model,
         response_id=completion.id,
-        parsed=getattr(message, "parsed", None),
+        parsed=_parse(message.content, output_type) if output_type is not None and not calls else None,
     )
+
+
+def _parse(content: str | None, output_type: type[BaseModel]) -> Any:
+    """The structured answer, or None when the text does not fit (the run's output check reports it)."""
+    if not content:
+        return None
+    try:
+        return coerce_output(content, output_type)
+    except OutputError:
+        return None

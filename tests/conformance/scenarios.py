@@ -1,0 +1,162 @@
+"""The conformance scenarios: one agent task each, with the scripted model's replies and the outcome.
+
+Each scenario runs on the `tiny` reference adapter and on every installed adapter; the suite checks
+the outcome and that both normalized traces are equal (up to the adapter's declared differences).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from any_agent.testing import ChatRequest, Fault, Reply, ScriptedToolCall, plan
+from tests.conformance.tools import (
+    WeatherReport,
+    book_flight,
+    convert_currency,
+    get_local_time,
+    get_weather,
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One task, the scripted model's behaviour, and what the run must produce."""
+
+    name: str
+    handler: Callable[[ChatRequest], Reply | Fault]
+    prompt: str | list[dict[str, Any]] = "What is the weather in Paris?"
+    tools: tuple[Callable[..., Any], ...] = ()
+    config: dict[str, Any] = field(default_factory=dict)
+    faults: tuple[tuple[Fault, int], ...] = ()
+    expected_output: Any = None
+    """The final output, or an exception type the run must raise."""
+    expected_steps: tuple[str, ...] = ()
+    """The normalized step names in order, e.g. ("invoke_agent weather", "chat scripted", ...)."""
+
+
+AGENT = "invoke_agent conformance"
+CHAT = "chat scripted"
+
+
+def tool(name: str) -> str:
+    return f"execute_tool {name}"
+
+
+def _history_handler(request: ChatRequest) -> Reply:
+    earlier = [m.get("content") for m in request.messages if m.get("role") == "assistant"]
+    return Reply(content=f"Earlier you heard: {earlier[-1] if earlier else 'nothing'}. Now: {request.last_user_message}")
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(
+        "plain_answer",
+        plan(["Hello! How can I help?"]),
+        prompt="Hi",
+        expected_output="Hello! How can I help?",
+        expected_steps=(AGENT, CHAT),
+    ),
+    Scenario(
+        "one_tool",
+        plan([[("get_weather", {"city": "Paris"})]], final="It is sunny in Paris."),
+        tools=(get_weather,),
+        expected_output="It is sunny in Paris.",
+        expected_steps=(AGENT, CHAT, tool("get_weather"), CHAT),
+    ),
+    Scenario(
+        "two_sequential_tools",
+        plan([[("get_weather", {"city": "Paris"})], [("get_local_time", {"city": "Paris"})]]),
+        prompt="Weather and time in Paris?",
+        tools=(get_weather, get_local_time),
+        expected_output="Done: Paris: sunny, 21°C; Paris: 14:00",
+        expected_steps=(AGENT, CHAT, tool("get_weather"), CHAT, tool("get_local_time"), CHAT),
+    ),
+    Scenario(
+        "two_tools_one_turn",
+        plan([[("get_weather", {"city": "Paris"}), ("get_weather", {"city": "Berlin"})]], final="Paris wins."),
+        prompt="Compare Paris and Berlin weather.",
+        tools=(get_weather,),
+        expected_output="Paris wins.",
+        expected_steps=(AGENT, CHAT, tool("get_weather"), tool("get_weather"), CHAT),
+    ),
+    Scenario(
+        "async_tool",
+        plan([[("convert_currency", {"amount": 100, "from_currency": "EUR", "to_currency": "USD"})]]),
+        prompt="100 EUR in USD?",
+        tools=(convert_currency,),
+        expected_output="Done: 110.0",
+        expected_steps=(AGENT, CHAT, tool("convert_currency"), CHAT),
+    ),
+    Scenario(
+        "tool_raises",
+        plan([[("book_flight", {"city": "Paris"})]], final="Sorry, no flights today."),
+        prompt="Book me a flight to Paris.",
+        tools=(book_flight,),
+        expected_output="Sorry, no flights today.",
+        expected_steps=(AGENT, CHAT, tool("book_flight"), CHAT),
+    ),
+    Scenario(
+        "invalid_tool_arguments",
+        plan([[("get_weather", {"town": "Paris"})], [("get_weather", {"city": "Paris"})]], final="Sunny."),
+        tools=(get_weather,),
+        expected_output="Sunny.",
+        expected_steps=(AGENT, CHAT, tool("get_weather"), CHAT, tool("get_weather"), CHAT),
+    ),
+    Scenario(
+        "structured_output",
+        plan(
+            [[("get_weather", {"city": "Paris"})], {"city": "Paris", "temperature_c": 21.0, "summary": "sunny"}]
+        ),
+        prompt="Report the weather in Paris.",
+        tools=(get_weather,),
+        config={"output_type": WeatherReport},
+        expected_output=WeatherReport(city="Paris", temperature_c=21.0, summary="sunny"),
+        expected_steps=(AGENT, CHAT, tool("get_weather"), CHAT),
+    ),
+    Scenario(
+        "history_input",
+        _history_handler,
+        prompt=[
+            {"role": "user", "content": "My name is Ada."},
+            {"role": "assistant", "content": "Nice to meet you, Ada."},
+            {"role": "user", "content": "What is my name?"},
+        ],
+        expected_output="Earlier you heard: Nice to meet you, Ada.. Now: What is my name?",
+        expected_steps=(AGENT, CHAT),
+    ),
+    Scenario(
+        "rate_limited_then_ok",
+        plan(["Fine after all."]),
+        prompt="Hi",
+        faults=((Fault.rate_limit(retry_after=0.01), 1),),
+        expected_output="Fine after all.",
+        expected_steps=(AGENT, CHAT),
+    ),
+]
+
+# Scenarios whose run must fail; their partial traces are compared too.
+FAILING: list[Scenario] = [
+    Scenario(
+        "max_turns_exceeded",
+        plan([[("get_weather", {"city": city})] for city in ("Paris", "Berlin", "Tokyo", "Rome", "Oslo")]),
+        tools=(get_weather,),
+        config={"max_turns": 2},
+        expected_steps=(AGENT, CHAT, tool("get_weather"), CHAT, tool("get_weather")),
+    ),
+    Scenario(
+        "provider_500_after_retries",
+        plan(["never seen"]),
+        prompt="Hi",
+        config={"max_retries": 2},
+        faults=((Fault.server_error(500, retry_after=0.0), 3),),
+        expected_steps=(AGENT, CHAT),
+    ),
+]
+
+
+def per_prompt_handler(request: ChatRequest) -> Reply:
+    """Stateless policy for the concurrency test: look up the city named in the prompt, then report."""
+    if request.turn == 0:
+        return Reply(tool_calls=[ScriptedToolCall("get_weather", {"city": request.last_user_message})])
+    return Reply(content=f"Report: {request.tool_results[-1]['content']}")

@@ -1,0 +1,123 @@
+"""The contract every adapter passes: same outcomes, same normalized traces as the `tiny` reference."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from any_agent import Agent, AgentConfig, MaxTurnsExceeded
+from any_agent.testing import ScriptedLLM
+from any_agent.tracing import attributes as attr
+from tests.conformance.conftest import expected_steps, run_scenario
+from tests.conformance.scenarios import FAILING, SCENARIOS, Scenario, per_prompt_handler
+from tests.conformance.tools import get_weather
+
+_reference_cache: dict[str, object] = {}
+
+
+def _reference(scenario: Scenario):  # type: ignore[no-untyped-def]
+    if scenario.name not in _reference_cache:
+        _reference_cache[scenario.name] = run_scenario(scenario, "tiny")
+    return _reference_cache[scenario.name]
+
+
+def _step_names(steps: list[dict[str, object]]) -> tuple[object, ...]:
+    return tuple(step["name"] for step in steps)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+def test_scenario_matches_reference(framework: str, scenario: Scenario) -> None:
+    outcome = run_scenario(scenario, framework)
+    assert outcome.error is None, f"{framework} failed {scenario.name}: {outcome.error}"
+    assert outcome.output == scenario.expected_output
+    if scenario.expected_steps:
+        assert _step_names(outcome.trace.normalized()) == scenario.expected_steps
+    reference = _reference(scenario)
+    assert outcome.trace.normalized() == expected_steps(framework, scenario, reference.trace)  # type: ignore[attr-defined]
+    root = outcome.trace.root
+    assert root is not None and root.attributes[attr.FRAMEWORK] == framework
+    assert outcome.trace.usage.input_tokens == 10 * len(outcome.trace.operation_spans(attr.OP_CHAT))
+
+
+@pytest.mark.parametrize("scenario", FAILING, ids=lambda s: s.name)
+def test_failing_scenario_keeps_partial_trace(framework: str, scenario: Scenario) -> None:
+    outcome = run_scenario(scenario, framework)
+    assert outcome.error is not None, f"{framework} should have failed {scenario.name}"
+    assert outcome.error.trace is outcome.trace
+    assert not outcome.trace.succeeded
+    if scenario.name == "max_turns_exceeded":
+        assert isinstance(outcome.error, MaxTurnsExceeded)
+        assert outcome.error.max_turns == 2
+    else:
+        assert not isinstance(outcome.error, MaxTurnsExceeded)
+        assert "500" in str(outcome.error)
+        assert len(outcome.requests) == 3  # one try and max_retries=2 retries, no framework retry on top
+    assert _step_names(outcome.trace.normalized()) == scenario.expected_steps
+    reference = _reference(scenario)
+    assert outcome.trace.normalized() == expected_steps(framework, scenario, reference.trace)  # type: ignore[attr-defined]
+
+
+def test_tool_error_is_reported_to_the_model(framework: str) -> None:
+    scenario = next(s for s in SCENARIOS if s.name == "tool_raises")
+    outcome = run_scenario(scenario, framework)
+    tool_span = outcome.trace.operation_spans(attr.OP_EXECUTE_TOOL)[0]
+    assert tool_span.status == "ERROR"
+    assert tool_span.attributes[attr.ERROR_TYPE] == "RuntimeError"
+    tool_messages = [m for m in outcome.requests[-1].messages if m.get("role") == "tool"]
+    assert "no flights to Paris today" in json.dumps(tool_messages)
+
+
+def test_invalid_arguments_reach_the_model_as_an_error(framework: str) -> None:
+    scenario = next(s for s in SCENARIOS if s.name == "invalid_tool_arguments")
+    outcome = run_scenario(scenario, framework)
+    first = outcome.trace.operation_spans(attr.OP_EXECUTE_TOOL)[0]
+    assert first.status == "ERROR"
+    assert "city" in str(first.attributes[attr.TOOL_CALL_RESULT])
+    second = outcome.trace.operation_spans(attr.OP_EXECUTE_TOOL)[1]
+    assert second.status != "ERROR"
+
+
+def test_history_reaches_the_model(framework: str) -> None:
+    scenario = next(s for s in SCENARIOS if s.name == "history_input")
+    outcome = run_scenario(scenario, framework)
+    contents = [m.get("content") for m in outcome.requests[0].messages]
+    assert "My name is Ada." in json.dumps(contents)
+    assert "Nice to meet you, Ada." in json.dumps(contents)
+
+
+def test_rate_limit_is_retried_on_the_span(framework: str) -> None:
+    scenario = next(s for s in SCENARIOS if s.name == "rate_limited_then_ok")
+    outcome = run_scenario(scenario, framework)
+    chat = outcome.trace.operation_spans(attr.OP_CHAT)[0]
+    assert [event.name for event in chat.events] == [attr.RETRY_EVENT]
+    assert chat.events[0].attributes["reason"] == "rate limited (429)"
+    assert len(outcome.requests) == 2
+
+
+def test_fifty_concurrent_runs_do_not_mix(framework: str) -> None:
+    cities = [f"City{index}" for index in range(50)]
+
+    async def main() -> list[object]:
+        with ScriptedLLM(per_prompt_handler) as llm:
+            agent = Agent.create(
+                AgentConfig(
+                    name="conformance",
+                    framework=framework,
+                    model_id=llm.model_id,
+                    api_base=llm.base_url,
+                    tools=[get_weather],
+                )
+            )
+            return list(await asyncio.gather(*(agent.run_async(city) for city in cities)))
+
+    traces = asyncio.run(main())
+    assert len(traces) == 50
+    for city, trace in zip(cities, traces, strict=True):
+        assert trace.final_output == f"Report: {city}: clear, 20°C"  # type: ignore[attr-defined]
+        steps = trace.normalized()  # type: ignore[attr-defined]
+        assert _step_names(steps) == ("invoke_agent conformance", "chat scripted", "execute_tool get_weather", "chat scripted")
+        assert steps[2]["arguments"] == {"city": city}
+        trace_ids = {span.trace_id for span in trace.spans}  # type: ignore[attr-defined]
+        assert len(trace_ids) == 1
