@@ -1,0 +1,58 @@
+"""Quickstart: one agent, defined once, run on every installed framework, offline.
+
+Runs on the scripted OpenAI-compatible model that ships with any-agent (a real HTTP server on
+127.0.0.1), so it needs no API key and sends nothing off this machine. Pass a framework name to run
+only that one, e.g. ``python examples/quickstart.py langgraph``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from any_agent import Agent, AgentConfig, AgentRunError, available_frameworks
+from any_agent.testing import ScriptedLLM, plan
+
+CITY_WEATHER = {"paris": ("sunny", 21), "berlin": ("cloudy", 15), "tokyo": ("rainy", 18)}
+
+
+def get_weather(city: str) -> str:
+    """Get the current weather in a city.
+
+    Args:
+        city: The city's English name.
+    """
+    sky, celsius = CITY_WEATHER.get(city.lower(), ("unknown", 0))
+    return f"{city}: {sky}, {celsius}°C"
+
+
+def main(frameworks: list[str]) -> int:
+    # The scripted model calls get_weather twice in one turn, then answers from the results.
+    script = plan([[("get_weather", {"city": "Paris"}), ("get_weather", {"city": "Berlin"})]])
+    failures = 0
+    with ScriptedLLM(script) as llm:
+        for framework in frameworks:
+            config = AgentConfig(
+                name="weather",
+                framework=framework,
+                instructions="Answer weather questions with the get_weather tool.",
+                model_id=llm.model_id,
+                api_base=llm.base_url,
+                tools=[get_weather],
+            )
+            try:
+                trace = Agent.create(config).run("Is it warmer in Paris or in Berlin?")
+            except AgentRunError as error:
+                failures += 1
+                print(f"{framework:>10}  FAILED: {error}")
+                continue
+            steps = " > ".join(step["name"].split(" ")[0] for step in trace.normalized()[1:])
+            print(
+                f"{framework:>10}  {trace.final_output!r}\n"
+                f"{'':>10}  {steps} | {trace.usage.input_tokens} in / {trace.usage.output_tokens} out tokens"
+                f" | {trace.duration.total_seconds():.2f}s"
+            )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] or available_frameworks()))
