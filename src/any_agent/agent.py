@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import trace
 
@@ -14,18 +17,23 @@ from any_agent._portal import run_sync
 from any_agent.adapter import Adapter
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
-from any_agent.errors import AgentRunError, ConfigError, MaxTurnsExceeded
+from any_agent.errors import AgentRunError, AnyAgentError, ConfigError, MaxTurnsExceeded
 from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.model.retry import RetryPolicy
+from any_agent.model.route import ModelRoute
 from any_agent.model.types import Message
 from any_agent.output import OutputError, coerce_output
 from any_agent.registry import load_adapter
-from any_agent.tools.spec import tool_specs
+from any_agent.tools.mcp import mcp_toolbox
+from any_agent.tools.spec import ToolSpec, tool_specs
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.collector import SpanRecorder, get_tracer, record
 from any_agent.tracing.content import capture_content
 from any_agent.tracing.messages import input_messages
 from any_agent.tracing.trace import AgentTrace
+
+if TYPE_CHECKING:
+    from any_agent.tools.mcp.toolbox import McpToolbox
 
 __all__ = ["Agent", "RunInput"]
 
@@ -38,10 +46,14 @@ _INPUT_ROLES = {"user", "assistant", "system", "developer", "tool"}
 class Agent:
     """An agent built on one framework; run it as often and as concurrently as you like."""
 
-    def __init__(self, config: AgentConfig, adapter: Adapter) -> None:
+    def __init__(self, config: AgentConfig, adapter: Adapter | _Deferred) -> None:
         """Prefer `Agent.create`, which finds the adapter and checks the config."""
         self.config = config
-        self._adapter = adapter
+        self._adapter: Adapter | None = adapter if isinstance(adapter, Adapter) else None
+        self._deferred = None if isinstance(adapter, Adapter) else adapter
+        self._model = adapter.model
+        self._mcp = None if isinstance(adapter, Adapter) else adapter.mcp
+        self._build_lock = threading.Lock()
 
     @classmethod
     def create(cls, config: AgentConfig, *, framework: str | None = None) -> Agent:
@@ -60,18 +72,23 @@ class Agent:
             model_args=config.model_args,
             timeout=config.request_timeout,
             retry=RetryPolicy(max_retries=config.max_retries),
+            fallbacks=[
+                ModelRoute(
+                    fallback.model_id,
+                    api_base=fallback.api_base,
+                    api_key=fallback.api_key,
+                    field=f"fallback_model_ids[{index}].model_id",
+                )
+                for index, fallback in enumerate(config.fallback_model_ids)
+            ],
+            fallback_policy=config.fallback_policy,
         )
         tools = tool_specs(config.tools)
-        try:
-            adapter = adapter_class(config, model, tools)
-        except ConfigError:
-            raise
-        except Exception as error:
-            raise ConfigError(
-                f"the {config.framework} adapter could not build the agent: {type(error).__name__}: {error}",
-                field="agent_args" if config.agent_args else None,
-            ) from error
-        return cls(config, adapter)
+        mcp = mcp_toolbox(config.tools, reserved=[tool.name for tool in tools])
+        if mcp is not None:
+            # MCP tools are known once their servers run: build the adapter on first use.
+            return cls(config, _Deferred(model, mcp, lambda more: _build(adapter_class, config, model, tools + more)))
+        return cls(config, _build(adapter_class, config, model, tools))
 
     @property
     def framework(self) -> str:
@@ -80,12 +97,62 @@ class Agent:
 
     @property
     def native(self) -> Any:
-        """The framework's own agent object, for framework-specific features."""
-        return self._adapter.native
+        """The framework's own agent object, for framework-specific features (starts MCP servers)."""
+        return self.adapter.native
 
     @property
     def adapter(self) -> Adapter:
-        """The adapter that translates this agent for its framework."""
+        """The adapter that translates this agent for its framework (starts MCP servers)."""
+        return self._adapter if self._adapter is not None else run_sync(self._ready())
+
+    async def __aenter__(self) -> Agent:
+        """Start the agent's MCP servers now rather than on first use; they stop on exit."""
+        if self._mcp is not None:
+            await self._mcp.start()
+        await self._ready()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    def __enter__(self) -> Agent:
+        """`async with`, for synchronous code."""
+        return run_sync(self.__aenter__())
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    async def aclose(self) -> None:
+        """Stop the agent's MCP servers and wait until their processes are gone; using it again restarts them."""
+        if self._mcp is not None:
+            await self._mcp.aclose()
+
+    def close(self) -> None:
+        """`aclose`, for synchronous code."""
+        if self._mcp is not None:
+            self._mcp.close()
+
+    def serve_mcp(self, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
+        """Serve this agent as a tool to MCP clients over streamable HTTP, until interrupted.
+
+        Loopback only unless ``host`` says otherwise; ``options`` go to `any_agent.serve.mcp.serve_mcp`.
+        """
+        from any_agent.serve.mcp import serve_mcp
+
+        serve_mcp(self, host=host, port=port, **options)
+
+    async def _ready(self) -> Adapter:
+        if self._adapter is not None:
+            return self._adapter
+        assert self._deferred is not None
+        mcp_tools = await self._deferred.mcp.start()
+        with self._build_lock:
+            if self._adapter is None:
+                self._adapter = self._deferred.build(mcp_tools)
         return self._adapter
 
     def run(self, prompt: RunInput, *, conversation_id: str | None = None) -> AgentTrace:
@@ -121,7 +188,7 @@ class Agent:
         failure: BaseException | None = None
         try:
             with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
-                raw = await self._adapter.run(run)
+                raw = await (await self._ready()).run(run)
             if run.failure is None and not run.turn_limit_hit:
                 output = coerce_output(raw, self.config.output_type)
         except asyncio.CancelledError:
@@ -157,8 +224,8 @@ class Agent:
         attributes: dict[str, Any] = {
             attr.OPERATION_NAME: attr.OP_INVOKE_AGENT,
             attr.AGENT_NAME: self.config.name,
-            attr.PROVIDER_NAME: self._adapter.model.provider,
-            attr.REQUEST_MODEL: self._adapter.model.model,
+            attr.PROVIDER_NAME: self._model.provider,
+            attr.REQUEST_MODEL: self._model.model,
             attr.FRAMEWORK: self.framework,
         }
         if self.config.description:
@@ -175,9 +242,30 @@ class Agent:
             return str(run.failure)
         if failure is None:
             return None
-        if isinstance(failure, OutputError):
-            return str(failure)
+        if isinstance(failure, OutputError | AnyAgentError) or self._adapter is None:
+            return str(failure)  # ours, and already actionable (an MCP server that failed to start...)
         return self._adapter.describe_error(failure)
+
+
+@dataclass(frozen=True)
+class _Deferred:
+    """How to build an adapter that waits for its MCP servers' tools."""
+
+    model: ModelClient
+    mcp: McpToolbox
+    build: Callable[[list[ToolSpec]], Adapter]
+
+
+def _build(adapter_class: type[Adapter], config: AgentConfig, model: ModelClient, tools: list[ToolSpec]) -> Adapter:
+    try:
+        return adapter_class(config, model, tools)
+    except ConfigError:
+        raise
+    except Exception as error:
+        raise ConfigError(
+            f"the {config.framework} adapter could not build the agent: {type(error).__name__}: {error}",
+            field="agent_args" if config.agent_args else None,
+        ) from error
 
 
 def _as_messages(prompt: RunInput) -> list[Message]:

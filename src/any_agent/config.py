@@ -11,17 +11,37 @@ import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from any_agent.errors import ConfigError
 from any_agent.model.ids import parse_model_id
+from any_agent.tools.mcp.config import McpHttp, McpStdio, mcp_server_entry
 
-__all__ = ["AgentConfig", "import_object"]
+__all__ = ["AgentConfig", "FallbackModel", "import_object"]
 
 ToolLike = Callable[..., Any]
+
+
+class FallbackModel(BaseModel):
+    """A model to fall back to, with its own endpoint and key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model_id: str
+    """The fallback's ``provider:model`` id."""
+    api_base: str | None = None
+    """Its base URL, when it is not the provider's default."""
+    api_key: SecretStr | None = None
+    """Its API key; when unset, any-llm reads the provider's usual environment variable."""
+
+    @field_validator("model_id")
+    @classmethod
+    def _check_model_id(cls, value: str) -> str:
+        parse_model_id(value)
+        return value
 
 
 class AgentConfig(BaseModel):
@@ -52,9 +72,12 @@ class AgentConfig(BaseModel):
     """The provider's API key. When unset, any-llm reads the provider's usual environment variable.
     It is a secret: never printed, serialized, logged or put in a span."""
 
-    tools: list[ToolLike] = Field(default_factory=list)
-    """Python callables (sync or async) the agent may call. In a config file, import paths such as
-    ``package.module:function``. Each needs type hints; its docstring describes it to the model."""
+    tools: list[ToolLike | McpStdio | McpHttp] = Field(default_factory=list)
+    """Python callables (sync or async) the agent may call, and MCP servers whose tools it may call.
+    In a config file, import paths such as ``package.module:function`` for callables, and mappings
+    for MCP servers (``command``/``args``/``env`` for a stdio server, ``url``/``headers`` for a
+    streamable-HTTP one; see `McpStdio` and `McpHttp`). Each callable needs type hints; its
+    docstring describes it to the model."""
 
     output_type: type[BaseModel] | None = None
     """A pydantic model the final answer must fit (structured output). In a config file, an import
@@ -76,11 +99,27 @@ class AgentConfig(BaseModel):
     max_retries: int = Field(default=3, ge=0)
     """How many times a model call is retried after a 429, a 5xx or a timeout, with bounded backoff."""
 
+    fallback_model_ids: list[FallbackModel] = Field(default_factory=list)
+    """Models to try, in order, when the current one fails for good (after its retries): connection
+    refused, timeout, 401/403, 404, 429 or 5xx. A plain ``provider:model`` string is enough when the
+    fallback needs no endpoint or key of its own. Bad requests are never retried elsewhere."""
+
+    fallback_policy: Literal["stay", "primary_first"] = "stay"
+    """After a fallback served a call: ``stay`` on it for the rest of the run, or try the primary
+    again first on every call (``primary_first``)."""
+
     @field_validator("model_id")
     @classmethod
     def _check_model_id(cls, value: str) -> str:
         parse_model_id(value)
         return value
+
+    @field_validator("fallback_model_ids", mode="before")
+    @classmethod
+    def _fallback_strings(cls, value: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            return value
+        return [{"model_id": item} if isinstance(item, str) else item for item in value]
 
     @field_validator("framework")
     @classmethod
@@ -92,7 +131,14 @@ class AgentConfig(BaseModel):
     def _import_tools(cls, value: Any) -> Any:
         if not isinstance(value, list | tuple):
             return value
-        return [import_object(item, "tools") if isinstance(item, str) else item for item in value]
+        return [
+            import_object(item, "tools")
+            if isinstance(item, str)
+            else mcp_server_entry(item, f"tools[{index}]")
+            if isinstance(item, dict)
+            else item
+            for index, item in enumerate(value)
+        ]
 
     @field_validator("output_type", mode="before")
     @classmethod
@@ -128,10 +174,19 @@ class AgentConfig(BaseModel):
 
     def to_file_data(self) -> dict[str, Any]:
         """The config as file data: callables as import paths, the API key left out."""
-        data = self.model_dump(exclude={"api_key", "tools", "output_type"}, exclude_defaults=True)
+        data = self.model_dump(exclude={"api_key", "tools", "output_type", "fallback_model_ids"}, exclude_defaults=True)
+        if self.fallback_model_ids:
+            data["fallback_model_ids"] = [
+                fallback.model_dump(exclude={"api_key"}, exclude_none=True) for fallback in self.fallback_model_ids
+            ]
         data["model_id"] = self.model_id
         if self.tools:
-            data["tools"] = [_import_path(tool) for tool in self.tools]
+            data["tools"] = [
+                tool.model_dump(mode="json", exclude_defaults=True)
+                if isinstance(tool, McpStdio | McpHttp)
+                else _import_path(tool)
+                for tool in self.tools
+            ]
         if self.output_type is not None:
             data["output_type"] = _import_path(self.output_type)
         return data

@@ -38,6 +38,8 @@ class RunContext:
     span: trace.Span
     """The run's ``invoke_agent`` span: the parent of every ``chat`` and ``execute_tool`` span."""
     model_calls: int = 0
+    model_route: int = 0
+    """Which of the model client's routes (0 = primary) served the run's last model call."""
     turn_limit_hit: bool = False
     """Set when the model was asked for one more turn than ``max_turns`` allows."""
     failure: BaseException | None = None

@@ -52,11 +52,15 @@ class ModelCallError(AnyAgentError):
     Attributes:
         status_code: The HTTP status the provider answered, when the failure was an HTTP error.
         retryable: Whether the failure was of a kind retries could have fixed (429, 5xx, timeout).
+        fallback_ok: Whether another model could serve the call (unlike a malformed request).
     """
 
-    def __init__(self, message: str, *, status_code: int | None = None, retryable: bool = False) -> None:
+    def __init__(
+        self, message: str, *, status_code: int | None = None, retryable: bool = False, fallback_ok: bool = False
+    ) -> None:
         self.status_code = status_code
         self.retryable = retryable
+        self.fallback_ok = fallback_ok
         super().__init__(message)
 
 

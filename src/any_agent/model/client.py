@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import weakref
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 from opentelemetry import trace
 from pydantic import BaseModel, SecretStr
 
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
-from any_agent.errors import ConfigError, ModelCallError
-from any_agent.model.ids import ModelId, parse_model_id
+from any_agent.errors import ModelCallError
+from any_agent.model.cost import call_cost
+from any_agent.model.ids import ModelId
 from any_agent.model.retry import RetryPolicy, classify
+from any_agent.model.route import ModelRoute
 from any_agent.model.types import Message, ModelResponse, ToolCall, Usage
 from any_agent.output import OutputError, coerce_output
 from any_agent.tracing import attributes as attr
@@ -28,10 +29,11 @@ from any_agent.tracing.collector import get_tracer
 from any_agent.tracing.content import capture_content
 from any_agent.tracing.messages import input_messages, output_messages, system_instructions
 
-if TYPE_CHECKING:
-    from any_llm import AnyLLM
+__all__ = ["FallbackPolicy", "ModelClient", "TurnLimitReached", "json_schema_format"]
 
-__all__ = ["ModelClient", "TurnLimitReached", "json_schema_format"]
+FallbackPolicy = Literal["stay", "primary_first"]
+"""After a fallback served a call: keep using it for the rest of the run, or try the primary first
+on every call."""
 
 _REQUEST_PARAMETERS = {
     "temperature": "gen_ai.request.temperature",
@@ -60,63 +62,40 @@ class ModelClient:
         model_args: Mapping[str, Any] | None = None,
         timeout: float = 120.0,
         retry: RetryPolicy | None = None,
+        fallbacks: Sequence[ModelRoute] = (),
+        fallback_policy: FallbackPolicy = "stay",
     ) -> None:
-        self.model_id: ModelId = parse_model_id(model_id)
-        self.api_base = api_base
-        self._api_key = api_key if isinstance(api_key, SecretStr) or api_key is None else SecretStr(api_key)
+        self.primary = ModelRoute(model_id, api_base=api_base, api_key=api_key)
+        self.routes: list[ModelRoute] = [self.primary, *fallbacks]
+        self.fallback_policy: FallbackPolicy = fallback_policy
         self.model_args = dict(model_args or {})
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
-        self._providers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AnyLLM] = weakref.WeakKeyDictionary()
-        self._new_provider()  # fail now, at create time, on an unknown provider or a missing key
+        for route in self.routes:
+            route.check()
 
     def __repr__(self) -> str:
         return f"ModelClient({str(self.model_id)!r}, api_base={self.api_base!r})"
 
     @property
+    def model_id(self) -> ModelId:
+        """The primary model's id."""
+        return self.primary.model_id
+
+    @property
+    def api_base(self) -> str | None:
+        """The primary model's endpoint."""
+        return self.primary.api_base
+
+    @property
     def provider(self) -> str:
-        """The any-llm provider name (``openai``, ``anthropic``, ``ollama``...)."""
+        """The primary model's any-llm provider name (``openai``, ``anthropic``, ``ollama``...)."""
         return self.model_id.provider
 
     @property
     def model(self) -> str:
-        """The provider's own model name."""
+        """The primary model's own name at its provider."""
         return self.model_id.model
-
-    def _new_provider(self) -> AnyLLM:
-        from any_llm import AnyLLM
-        from any_llm.exceptions import MissingApiKeyError, UnsupportedParameterError, UnsupportedProviderError
-
-        key = self._api_key.get_secret_value() if self._api_key else None
-        # Only an OpenAI-compatible endpoint we were pointed at may go without a key.
-        if key is None and self.api_base and self.provider == "openai":
-            key = "not-needed"
-        options: dict[str, Any] = {"api_key": key, "api_base": self.api_base, "unified_exceptions": True}
-        try:
-            try:
-                return AnyLLM.create(self.provider, max_retries=0, **options)
-            except UnsupportedParameterError:
-                return AnyLLM.create(self.provider, **options)
-        except UnsupportedProviderError:
-            raise ConfigError(
-                f"unknown provider {self.provider!r}; any-llm knows: {', '.join(AnyLLM.get_supported_providers())}",
-                field="model_id",
-            ) from None
-        except MissingApiKeyError as error:
-            raise ConfigError(
-                f"no API key for {self.provider}: set {error.env_var_name} in the environment or AgentConfig.api_key",
-                field="api_key",
-            ) from None
-        except ImportError as error:
-            raise ConfigError(str(error), field="model_id") from None
-
-    def _provider_for_this_loop(self) -> AnyLLM:
-        # An HTTP client's connections belong to the event loop that opened them.
-        loop = asyncio.get_running_loop()
-        provider = self._providers.get(loop)
-        if provider is None:
-            provider = self._providers[loop] = self._new_provider()
-        return provider
 
     async def complete(
         self,
@@ -140,26 +119,53 @@ class ModelClient:
             if not run.begin_model_call():
                 raise TurnLimitReached(f"max_turns={run.config.max_turns} reached")
         request = {key: value for key, value in {**params, **self.model_args}.items() if value is not None}
-        tracer = get_tracer()
+        first = run.model_route if run is not None and self.fallback_policy == "stay" else 0
         parent = run.span_context if run is not None else None
-        with tracer.start_as_current_span(
-            f"{attr.OP_CHAT} {self.model}",
+        with get_tracer().start_as_current_span(
+            f"{attr.OP_CHAT} {self.routes[first].model_id.model}",
             context=parent,
             kind=trace.SpanKind.CLIENT,
             record_exception=False,
             set_status_on_exception=False,
         ) as span:
-            self._set_request_attributes(span, messages, request, response_format)
+            self._set_request_attributes(span, self.routes[first], messages, request, response_format)
             try:
-                response = await self._call_with_retries(span, messages, tools, response_format, request)
+                route, response = await self._call_routes(span, first, messages, tools, response_format, request)
             except ModelCallError as error:
                 span.set_status(trace.StatusCode.ERROR, str(error))
                 span.set_attribute(attr.ERROR_TYPE, str(error.status_code or "model_call_failed"))
                 if run is not None:
                     run.fail(error)
                 raise
-            self._set_response_attributes(span, response)
+            if run is not None:
+                run.model_route = self.routes.index(route)
+            self._set_response_attributes(span, route, response)
             return response
+
+    async def _call_routes(
+        self,
+        span: trace.Span,
+        first: int,
+        messages: Sequence[Message],
+        tools: Sequence[Mapping[str, Any]] | None,
+        response_format: type[BaseModel] | Mapping[str, Any] | None,
+        request: dict[str, Any],
+    ) -> tuple[ModelRoute, ModelResponse]:
+        """Try the routes in order from ``first``; fall back only on failures another model can fix."""
+        for index in range(first, len(self.routes)):
+            route = self.routes[index]
+            try:
+                return route, await self._call_with_retries(span, route, messages, tools, response_format, request)
+            except ModelCallError as error:
+                if not error.fallback_ok or index + 1 == len(self.routes):
+                    raise
+                following = self.routes[index + 1]
+                span.add_event(
+                    attr.FALLBACK_EVENT,
+                    {"from": str(route.model_id), "to": str(following.model_id), "reason": str(error)},
+                )
+                self._set_route_attributes(span, following)
+        raise AssertionError("unreachable: the last route re-raises")
 
     def complete_sync(
         self,
@@ -178,23 +184,29 @@ class ModelClient:
     async def _call_with_retries(
         self,
         span: trace.Span,
+        route: ModelRoute,
         messages: Sequence[Message],
         tools: Sequence[Mapping[str, Any]] | None,
         response_format: type[BaseModel] | Mapping[str, Any] | None,
         request: dict[str, Any],
     ) -> ModelResponse:
-        provider = self._provider_for_this_loop()
-        output_type = response_format if isinstance(response_format, type) else None
-        wire_format = json_schema_format(output_type) if output_type is not None else response_format
+        provider = route.provider_for_this_loop()
+        output_type: type[BaseModel] | None = None
+        wire_format: dict[str, Any] | None = None
+        if isinstance(response_format, type):
+            output_type = response_format
+            wire_format = json_schema_format(response_format)
+        elif response_format is not None:
+            wire_format = dict(response_format)
         attempt = 0
         while True:
             attempt += 1
             try:
                 completion = await provider.acompletion(
-                    self.model,
+                    route.model_id.model,
                     list(messages),
                     tools=[dict(tool) for tool in tools] if tools else None,
-                    response_format=dict(wire_format) if wire_format is not None else None,
+                    response_format=wire_format,
                     timeout=self.timeout,
                     **request,
                 )
@@ -206,33 +218,26 @@ class ModelClient:
                 delay = self.retry.delay(attempt, decision)
                 if delay is None:
                     raise ModelCallError(
-                        self._describe_failure(error, decision.reason, attempt),
+                        _describe_failure(route, error, decision.reason, attempt),
                         status_code=decision.status_code,
                         retryable=decision.retryable,
+                        fallback_ok=bool(decision.fallback_ok),
                     ) from error
                 span.add_event(
                     attr.RETRY_EVENT, {"attempt": attempt, "reason": decision.reason, "delay_seconds": delay}
                 )
                 await asyncio.sleep(delay)
 
-    def _describe_failure(self, error: BaseException, reason: str, attempts: int) -> str:
-        detail = str(error)
-        if self._api_key is not None:
-            detail = detail.replace(self._api_key.get_secret_value(), "***")
-        where = f" at {self.api_base}" if self.api_base else ""
-        tried = f" after {attempts} attempts" if attempts > 1 else ""
-        return f"model call to {self.model_id}{where} failed{tried} ({reason}): {detail}"
-
     def _set_request_attributes(
         self,
         span: trace.Span,
+        route: ModelRoute,
         messages: Sequence[Message],
         request: Mapping[str, Any],
         response_format: type[BaseModel] | Mapping[str, Any] | None,
     ) -> None:
         span.set_attribute(attr.OPERATION_NAME, attr.OP_CHAT)
-        span.set_attribute(attr.PROVIDER_NAME, self.provider)
-        span.set_attribute(attr.REQUEST_MODEL, self.model)
+        self._set_route_attributes(span, route)
         for name, attribute in _REQUEST_PARAMETERS.items():
             if isinstance(request.get(name), int | float):
                 span.set_attribute(attribute, request[name])
@@ -244,7 +249,14 @@ class ModelClient:
                 span.set_attribute(attr.SYSTEM_INSTRUCTIONS, json.dumps(instructions))
             span.set_attribute(attr.INPUT_MESSAGES, json.dumps(input_messages(messages), default=str))
 
-    def _set_response_attributes(self, span: trace.Span, response: ModelResponse) -> None:
+    @staticmethod
+    def _set_route_attributes(span: trace.Span, route: ModelRoute) -> None:
+        span.update_name(f"{attr.OP_CHAT} {route.model_id.model}")
+        span.set_attribute(attr.PROVIDER_NAME, route.model_id.provider)
+        span.set_attribute(attr.REQUEST_MODEL, route.model_id.model)
+        span.set_attribute(attr.MODEL_ID, str(route.model_id))
+
+    def _set_response_attributes(self, span: trace.Span, route: ModelRoute, response: ModelResponse) -> None:
         if response.model:
             span.set_attribute(attr.RESPONSE_MODEL, response.model)
         if response.response_id:
@@ -252,8 +264,17 @@ class ModelClient:
         span.set_attribute(attr.RESPONSE_FINISH_REASONS, [response.finish_reason or "stop"])
         span.set_attribute(attr.INPUT_TOKENS, response.usage.input_tokens)
         span.set_attribute(attr.OUTPUT_TOKENS, response.usage.output_tokens)
+        cost = call_cost(route.model_id, response.usage, response_model=response.model)
+        if cost is not None:
+            span.set_attribute(attr.COST, cost)
         if capture_content():
             span.set_attribute(attr.OUTPUT_MESSAGES, json.dumps(output_messages(response), default=str))
+
+
+def _describe_failure(route: ModelRoute, error: BaseException, reason: str, attempts: int) -> str:
+    where = f" at {route.api_base}" if route.api_base else ""
+    tried = f" after {attempts} attempts" if attempts > 1 else ""
+    return route.redact(f"model call to {route.model_id}{where} failed{tried} ({reason}): {error}")
 
 
 def json_schema_format(output_type: type[BaseModel]) -> dict[str, Any]:

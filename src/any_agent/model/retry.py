@@ -3,6 +3,8 @@
 Retried: 429 (after the server's ``Retry-After`` when it sends one), 5xx, timeouts and dropped
 connections. Not retried: anything the same request would fail again with (400, 401, 404, a context
 overflow). Waits grow exponentially with jitter and are bounded, so a run never hangs on a provider.
+Once retries are exhausted, a fallback model may take over from failures that are the model's or the
+provider's (the retryable ones, 401/403 access revoked, 404 model gone), never from a bad request.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 __all__ = ["RetryDecision", "RetryPolicy", "classify"]
 
 _RETRYABLE_TYPES = ("timeout", "connection")
+_REPLACEABLE_STATUSES = {401, 403, 404}
+_REPLACEABLE_ERRORS = {"AuthenticationError", "ModelNotFoundError", "InsufficientFundsError"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,12 @@ class RetryDecision:
     reason: str
     status_code: int | None = None
     retry_after: float | None = None
+    fallback_ok: bool | None = None
+    """Whether another model could serve the call; by default, whatever retries could fix."""
+
+    def __post_init__(self) -> None:
+        if self.fallback_ok is None:
+            object.__setattr__(self, "fallback_ok", self.retryable)
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,10 @@ def classify(error: BaseException) -> RetryDecision:
         return RetryDecision(True, "timeout" if "timeout" in name + original_name else "connection failed")
     if status is None and isinstance(error, TimeoutError | ConnectionError):
         return RetryDecision(True, type(error).__name__)
-    return RetryDecision(False, f"HTTP {status}" if status else type(error).__name__, status)
+    reason = f"HTTP {status}" if status else type(error).__name__
+    # Access revoked or model gone: this model cannot serve the call, another may.
+    replaceable = status in _REPLACEABLE_STATUSES or type(error).__name__ in _REPLACEABLE_ERRORS
+    return RetryDecision(False, reason, status, fallback_ok=replaceable)
 
 
 def _status_code(error: BaseException) -> int | None:

@@ -15,11 +15,14 @@ __all__ = [
     "AGENT_DESCRIPTION",
     "AGENT_NAME",
     "CONVERSATION_ID",
+    "COST",
     "ERROR_TYPE",
+    "FALLBACK_EVENT",
     "FRAMEWORK",
     "FRAMEWORK_SPAN_PREFIX",
     "INPUT_MESSAGES",
     "INPUT_TOKENS",
+    "MODEL_ID",
     "OPERATION_NAME",
     "OP_CHAT",
     "OP_EXECUTE_TOOL",
@@ -73,6 +76,12 @@ TOOL_CALL_RESULT: Final = gen_ai.GEN_AI_TOOL_CALL_RESULT
 # Our own, where the conventions have no name.
 FRAMEWORK: Final = "any_agent.framework"
 """Which adapter ran the agent (on the ``invoke_agent`` span)."""
+MODEL_ID: Final = "any_agent.model.id"
+"""The ``provider:model`` id that served a ``chat`` span (it differs from the primary after a fallback)."""
+COST: Final = "any_agent.usage.cost"
+"""A ``chat`` call's price in USD from genai-prices; absent when the price is unknown."""
+FALLBACK_EVENT: Final = "any_agent.fallback"
+"""Event on a ``chat`` span when a fallback model takes over (attributes: from, to, reason)."""
 RETRY_EVENT: Final = "any_agent.retry"
 """Event on a ``chat`` span for each retried attempt (attributes: attempt, reason, delay)."""
 FRAMEWORK_SPAN_PREFIX: Final = "any_agent.framework."

@@ -119,6 +119,23 @@ class AgentTrace(BaseModel):
         return total
 
     @property
+    def cost(self) -> float | None:
+        """The run's price in USD, or None when any of its model calls has an unknown price."""
+        total = 0.0
+        for span in self.operation_spans(attr.OP_CHAT):
+            cost = span.attributes.get(attr.COST)
+            if not isinstance(cost, int | float):
+                return None
+            total += cost
+        return total
+
+    @property
+    def models_used(self) -> list[str]:
+        """The ``provider:model`` ids that served the run's model calls, in first-use order."""
+        used = (span.attributes.get(attr.MODEL_ID) for span in self.operation_spans(attr.OP_CHAT))
+        return list(dict.fromkeys(model for model in used if isinstance(model, str)))
+
+    @property
     def duration(self) -> timedelta:
         """Wall time of the run (the root span's duration)."""
         root = self.root

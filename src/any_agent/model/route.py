@@ -1,0 +1,98 @@
+"""`ModelRoute`: one way to reach a model (provider, model, endpoint, credentials).
+
+A model client has a primary route and, optionally, fallback routes. Each route keeps one any-llm
+provider instance per event loop, because an HTTP client's connections belong to the loop that
+opened them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+
+from any_agent.errors import ConfigError
+from any_agent.model.ids import ModelId, parse_model_id
+
+if TYPE_CHECKING:
+    from any_llm import AnyLLM
+
+__all__ = ["LOCAL_PROVIDERS", "ModelRoute"]
+
+LOCAL_PROVIDERS = frozenset({"ollama", "llamacpp", "llamafile", "vllm", "lmstudio", "local"})
+"""Providers that serve models on the user's own hardware: no API key needed, no per-token price."""
+
+
+class ModelRoute:
+    """A model id with its endpoint and key; creates the any-llm provider lazily, per event loop."""
+
+    def __init__(
+        self,
+        model_id: str,
+        *,
+        api_base: str | None = None,
+        api_key: SecretStr | str | None = None,
+        field: str = "model_id",
+    ) -> None:
+        self.model_id: ModelId = parse_model_id(model_id)
+        self.api_base = api_base
+        self._api_key = api_key if isinstance(api_key, SecretStr) or api_key is None else SecretStr(api_key)
+        self._field = field
+        self._providers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AnyLLM] = weakref.WeakKeyDictionary()
+
+    def __repr__(self) -> str:
+        return f"ModelRoute({str(self.model_id)!r}, api_base={self.api_base!r})"
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the model runs on the user's own hardware (so costs nothing per token)."""
+        return self.model_id.provider in LOCAL_PROVIDERS
+
+    def check(self) -> None:
+        """Fail now, at create time, on an unknown provider or a missing key."""
+        self._new_provider()
+
+    def provider_for_this_loop(self) -> AnyLLM:
+        """The any-llm provider instance for the running event loop."""
+        loop = asyncio.get_running_loop()
+        provider = self._providers.get(loop)
+        if provider is None:
+            provider = self._providers[loop] = self._new_provider()
+        return provider
+
+    def redact(self, text: str) -> str:
+        """``text`` with this route's API key masked."""
+        if self._api_key is not None and self._api_key.get_secret_value():
+            return text.replace(self._api_key.get_secret_value(), "***")
+        return text
+
+    def _new_provider(self) -> AnyLLM:
+        from any_llm import AnyLLM
+        from any_llm.exceptions import MissingApiKeyError, UnsupportedParameterError, UnsupportedProviderError
+
+        provider = self.model_id.provider
+        key = self._api_key.get_secret_value() if self._api_key else None
+        # An OpenAI-compatible endpoint we were pointed at, or a local server, may go without a key.
+        if key is None and (self.is_local or (self.api_base and provider == "openai")):
+            key = "not-needed"
+        options: dict[str, Any] = {"api_key": key, "api_base": self.api_base, "unified_exceptions": True}
+        try:
+            try:
+                return AnyLLM.create(provider, max_retries=0, **options)
+            except UnsupportedParameterError:
+                return AnyLLM.create(provider, **options)
+        except UnsupportedProviderError:
+            raise ConfigError(
+                f"unknown provider {provider!r}; any-llm knows: {', '.join(AnyLLM.get_supported_providers())}",
+                field=self._field,
+            ) from None
+        except MissingApiKeyError as error:
+            raise ConfigError(
+                f"no API key for {provider}: set {error.env_var_name} in the environment or the api_key of "
+                f"{self._field}",
+                field=self._field.replace("model_id", "api_key"),
+            ) from None
+        except ImportError as error:
+            raise ConfigError(str(error), field=self._field) from None
