@@ -1,0 +1,29 @@
+"""A scripted, OpenAI-compatible model server for offline runs, CI and reproducing failures.
+
+``ScriptedLLM(handler)`` serves real HTTP on ``127.0.0.1``; ``handler`` decides every answer
+(`plan`, `echo`, `json_answer`, or your own function), and `Fault` makes the endpoint fail the way
+providers do. See ``docs/scripted-llm.md``.
+"""
+
+from any_agent.testing.faults import Fault
+from any_agent.testing.policies import Handler, Step, answer, echo, json_answer, plan, plan_from_json
+from any_agent.testing.schema import example_for
+from any_agent.testing.server import ScriptedLLM
+from any_agent.testing.types import ChatRequest, Reply, ScriptedToolCall, Usage
+
+__all__ = [
+    "ChatRequest",
+    "Fault",
+    "Handler",
+    "Reply",
+    "ScriptedLLM",
+    "ScriptedToolCall",
+    "Step",
+    "Usage",
+    "answer",
+    "echo",
+    "example_for",
+    "json_answer",
+    "plan",
+    "plan_from_json",
+]
