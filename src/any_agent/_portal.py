@@ -10,13 +10,20 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import functools
 import threading
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
 
-__all__ = ["run_sync"]
+__all__ = ["run_blocking", "run_sync"]
 
 T = TypeVar("T")
+P = ParamSpec("P")
+
+# Framework runs block a thread for a whole run; their own pool keeps them from starving the event
+# loop's default executor, where synchronous tools run (a shared pool deadlocks under load).
+_FRAMEWORK_THREADS = ThreadPoolExecutor(max_workers=512, thread_name_prefix="any-agent-framework")
 
 _loop: asyncio.AbstractEventLoop | None = None
 _thread: threading.Thread | None = None
@@ -62,3 +69,14 @@ def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
 
     loop.call_soon_threadsafe(start)
     return future.result()
+
+
+async def run_blocking(func: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a blocking framework call (a whole synchronous run) off the event loop.
+
+    It runs on a pool of its own, in a copy of the caller's context, so the current run stays
+    visible and synchronous tools called from inside it still find free threads.
+    """
+    context = contextvars.copy_context()
+    future = _FRAMEWORK_THREADS.submit(functools.partial(context.run, func, *args, **kwargs))
+    return await asyncio.wrap_future(future)

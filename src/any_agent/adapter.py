@@ -19,12 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from any_agent._portal import run_blocking
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.model.client import ModelClient
 from any_agent.tools.spec import ToolSpec
 
-__all__ = ["Adapter", "TraceDifference"]
+__all__ = ["Adapter", "TraceDifference", "run_blocking"]
 
 Steps = list[dict[str, Any]]
 

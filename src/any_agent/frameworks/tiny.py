@@ -17,7 +17,7 @@ from any_agent.context import RunContext
 from any_agent.errors import ConfigError
 from any_agent.model.client import ModelClient
 from any_agent.model.types import Message, ToolCall
-from any_agent.tools.spec import ToolSpec
+from any_agent.tools.spec import ToolSpec, unknown_tool_message
 
 __all__ = ["TinyAdapter"]
 
@@ -56,8 +56,6 @@ class TinyAdapter(Adapter):
     async def _call(self, call: ToolCall, run: RunContext) -> str:
         tool = self._by_name.get(call.name)
         if tool is None:
-            return (
-                f"Error: there is no tool named {call.name!r}. Available tools: {', '.join(self._by_name) or 'none'}."
-            )
+            return unknown_tool_message(call.name, list(self._by_name))
         result = await tool.call(call.arguments, call_id=call.id, run=run)
         return result.text

@@ -6,6 +6,7 @@ providers do. See ``docs/scripted-llm.md``.
 """
 
 from any_agent.testing.faults import Fault
+from any_agent.testing.network import NetworkBlocked, network_guard
 from any_agent.testing.policies import Handler, Step, answer, echo, json_answer, plan, plan_from_json
 from any_agent.testing.schema import example_for
 from any_agent.testing.server import ScriptedLLM
@@ -15,6 +16,7 @@ __all__ = [
     "ChatRequest",
     "Fault",
     "Handler",
+    "NetworkBlocked",
     "Reply",
     "ScriptedLLM",
     "ScriptedToolCall",
@@ -24,6 +26,7 @@ __all__ = [
     "echo",
     "example_for",
     "json_answer",
+    "network_guard",
     "plan",
     "plan_from_json",
 ]

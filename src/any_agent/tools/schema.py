@@ -65,9 +65,7 @@ def function_schema(func: Callable[..., Any], *, name: str | None = None, field:
 
     description = "\n\n".join(part for part in (doc.short_description, doc.long_description) if part)
     try:
-        model = create_model(
-            f"{tool_name}_arguments", __config__=ConfigDict(extra="forbid"), **fields
-        )
+        model = create_model(f"{tool_name}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
         schema = model.model_json_schema()
     except Exception as error:  # pydantic raises several types for unsupported annotations
         raise ToolDefinitionError(

@@ -22,12 +22,13 @@ from pydantic import BaseModel, ValidationError
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
 from any_agent.errors import ToolDefinitionError
+from any_agent.tools.mcp.config import McpHttp, McpStdio
 from any_agent.tools.schema import function_schema
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.collector import get_tracer
 from any_agent.tracing.content import capture_content
 
-__all__ = ["ToolResult", "ToolSpec", "tool_specs"]
+__all__ = ["ToolResult", "ToolSpec", "tool_specs", "unknown_tool_message"]
 
 Executor = Callable[[dict[str, Any]], Awaitable[Any]]
 Validator = Callable[[dict[str, Any]], dict[str, Any]]
@@ -110,7 +111,13 @@ class ToolSpec:
                 span.set_attribute(attr.TOOL_CALL_ID, call_id)
             if capture_content():
                 span.set_attribute(attr.TOOL_CALL_ARGUMENTS, raw)
-            result = await self._execute(raw)
+            # The run is current while the tool runs, so tools (and MCP servers that die) can reach it.
+            token = run.activate() if run is not None else None
+            try:
+                result = await self._execute(raw)
+            finally:
+                if token is not None:
+                    RunContext.deactivate(token)
             if capture_content():
                 span.set_attribute(attr.TOOL_CALL_RESULT, result.text)
             if result.is_error:
@@ -144,6 +151,8 @@ class ToolSpec:
                 is_error=True,
                 error_type=_qualified_name(type(error)),
             )
+        if isinstance(value, ToolResult):  # an executor that knows better, such as an MCP tool's
+            return value
         return ToolResult(_as_text(value), value)
 
     def _parse(self, raw: str) -> dict[str, Any]:
@@ -166,19 +175,28 @@ class ToolSpec:
 
 
 def tool_specs(tools: list[Any]) -> list[ToolSpec]:
-    """The specs of a config's tools (callables or ready specs), naming the offending entry on error."""
-    specs = [
-        tool if isinstance(tool, ToolSpec) else ToolSpec.from_callable(tool, field_name=f"tools[{index}]")
-        for index, tool in enumerate(tools)
-    ]
+    """The specs of a config's tools (callables or ready specs), naming the offending entry on error.
+
+    MCP server entries are left out: their tools are known once the servers are started.
+    """
+    specs: list[ToolSpec] = []
     seen: set[str] = set()
-    for index, spec in enumerate(specs):
+    for index, tool in enumerate(tools):
+        if isinstance(tool, McpStdio | McpHttp):
+            continue
+        spec = tool if isinstance(tool, ToolSpec) else ToolSpec.from_callable(tool, field_name=f"tools[{index}]")
         if spec.name in seen:
             raise ToolDefinitionError(
                 f"two tools are named {spec.name!r}; tool names must be unique", field=f"tools[{index}]"
             )
         seen.add(spec.name)
+        specs.append(spec)
     return specs
+
+
+def unknown_tool_message(name: str, available: list[str]) -> str:
+    """What the model is told when it calls a tool the agent does not have (the same on every framework)."""
+    return f"Error: there is no tool named {name!r}. Available tools: {', '.join(available) or 'none'}."
 
 
 def _as_text(value: Any) -> str:

@@ -1,0 +1,165 @@
+"""AG2's model extension point (a `ModelConfig` and its `LLMClient`) over the core `ModelClient`.
+
+AG2 asks its config for a client on every turn and calls it with the stream's events, so AG2
+never opens a provider connection of its own: every model call becomes one core ``chat`` span,
+with the core's retries and turn count. The run a call belongs to travels in the AG2 context's
+dependencies (set per run by the adapter), which survives any task or thread AG2 uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ag2.config import LLMClient, ModelConfig, ModelProvider
+from ag2.events import BaseEvent, ModelMessage, ModelResponse, ToolCallEvent, ToolCallsEvent, Usage
+from ag2.exceptions import UnsupportedToolError
+from ag2.middleware import BaseMiddleware, LLMCall
+from ag2.response import ResponseProto, ResponseSchema
+from ag2.tools.final import FunctionToolSchema
+from ag2.tools.schemas import ToolSchema
+from pydantic import BaseModel
+
+from any_agent.context import RunContext
+from any_agent.model.client import ModelClient, TurnLimitReached
+from any_agent_ag2.messages import to_messages
+
+if TYPE_CHECKING:
+    from ag2 import Context
+    from ag2.context import ConversationContext
+    from ag2.files.protocol import FilesClient
+    from fast_depends.library.serializer import SerializerProto
+
+__all__ = ["RUN_KEY", "CoreModelConfig", "TurnLimit"]
+
+RUN_KEY = "any_agent.run"
+"""The key of the run's `RunContext` in the AG2 context's dependencies."""
+
+
+def run_of(context: ConversationContext) -> RunContext | None:
+    """The any-agent run an AG2 context belongs to (None when AG2 is driven directly)."""
+    run = context.dependencies.get(RUN_KEY)
+    return run if isinstance(run, RunContext) else None
+
+
+class CoreModelConfig(ModelConfig):
+    """An AG2 model config whose client is the core `ModelClient`."""
+
+    def __init__(self, model: ModelClient) -> None:
+        self._model = model
+
+    @property
+    def provider(self) -> ModelProvider:
+        """AG2's name for the provider; AG2 reads NotImplementedError as "unknown" (it knows fewer)."""
+        try:
+            return ModelProvider(self._model.provider)
+        except ValueError:
+            raise NotImplementedError(f"AG2 has no ModelProvider for {self._model.provider!r}") from None
+
+    @property
+    def model(self) -> str:
+        """The provider's model name, for AG2's metrics and logs."""
+        return self._model.model
+
+    @property
+    def client(self) -> ModelClient:
+        """The core model client every call goes through."""
+        return self._model
+
+    def copy(self) -> CoreModelConfig:
+        """The config itself: it holds no state that a copy could change."""
+        return self
+
+    def create(self) -> CoreLLMClient:
+        """A client for one AG2 turn; it opens no connection (the core owns those)."""
+        return CoreLLMClient(self._model)
+
+    def create_files_client(self) -> FilesClient[Any]:
+        """Not offered: uploads would reach a provider outside the core model boundary."""
+        raise NotImplementedError("any-agent's model bridge does not offer AG2's Files API")
+
+
+class CoreLLMClient(LLMClient):
+    """Translates one AG2 model call to a core `ModelClient.complete` and the answer back."""
+
+    def __init__(self, model: ModelClient) -> None:
+        self._model = model
+
+    async def __call__(
+        self,
+        messages: Sequence[BaseEvent],
+        context: ConversationContext,
+        *,
+        tools: Iterable[ToolSchema],
+        response_schema: ResponseProto[Any] | None,
+        serializer: SerializerProto,
+    ) -> ModelResponse:
+        prompt = list(context.prompt)
+        if response_schema is not None and response_schema.system_prompt:
+            prompt.append(response_schema.system_prompt)  # a prompted (not native) schema asks in words
+        response = await self._model.complete(
+            to_messages(prompt, messages, serializer),
+            tools=[_definition(schema) for schema in tools] or None,
+            response_format=_response_format(response_schema),
+            run=run_of(context),
+        )
+        message = ModelMessage(response.content) if response.content else None
+        if message is not None:
+            await context.send(message)  # AG2's own clients announce the text before the response
+        return ModelResponse(
+            message,
+            tool_calls=ToolCallsEvent(
+                [ToolCallEvent(id=call.id, name=call.name, arguments=call.arguments) for call in response.tool_calls]
+            ),
+            usage=Usage(
+                prompt_tokens=response.usage.input_tokens,
+                completion_tokens=response.usage.output_tokens,
+                total_tokens=response.usage.total_tokens,
+            ),
+            model=response.model,
+            provider=self._model.provider,
+            finish_reason=response.finish_reason,
+            response_id=response.response_id,
+        )
+
+
+class TurnLimit(BaseMiddleware):
+    """AG2 has no limit on model turns of its own: this middleware is it, counting per AG2 turn.
+
+    The core counts too (and is the backstop); this one also holds when the native agent is
+    driven directly, outside any-agent.
+    """
+
+    def __init__(self, event: BaseEvent, context: Context, *, max_turns: int) -> None:
+        super().__init__(event, context)
+        self._left = max_turns
+        self._max_turns = max_turns
+
+    async def on_llm_call(self, call_next: LLMCall, events: Sequence[BaseEvent], context: Context) -> ModelResponse:
+        """Refuse the call past the limit, flagging the run so the core reports `MaxTurnsExceeded`."""
+        if self._left <= 0:
+            run = run_of(context)
+            if run is not None:
+                run.turn_limit_hit = True
+            raise TurnLimitReached(f"max_turns={self._max_turns} reached")
+        self._left -= 1
+        return await call_next(events, context)
+
+
+def _definition(schema: ToolSchema) -> dict[str, Any]:
+    if not isinstance(schema, FunctionToolSchema):
+        raise UnsupportedToolError(schema.type, "any-agent (function tools only)")
+    function = schema.function
+    return {
+        "type": "function",
+        "function": {"name": function.name, "description": function.description, "parameters": function.parameters},
+    }
+
+
+def _response_format(schema: ResponseProto[Any] | None) -> type[BaseModel] | dict[str, Any] | None:
+    if schema is None or schema.json_schema is None:
+        return None
+    types = getattr(schema, "types", None) if isinstance(schema, ResponseSchema) else None
+    if isinstance(types, type) and issubclass(types, BaseModel):
+        return types  # the same pydantic type the core hands any-llm for `output_type`
+    return {"type": "json_schema", "json_schema": {"name": schema.name, "schema": schema.json_schema}}

@@ -1,0 +1,160 @@
+"""`OpenAIAgentsAdapter`: an `AgentConfig` as an OpenAI Agents SDK `Agent`, run by its `Runner`."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from agents import Agent as SDKAgent
+from agents import RunConfig, Runner
+from agents.agent_output import AgentOutputSchema
+from agents.exceptions import (
+    AgentsException,
+    InputGuardrailTripwireTriggered,
+    MaxTurnsExceeded,
+    ModelBehaviorError,
+    ModelRefusalError,
+    OutputGuardrailTripwireTriggered,
+    ToolTimeoutError,
+    UserError,
+)
+from agents.model_settings import ModelSettings
+from agents.run_config import ToolErrorFormatterArgs
+from pydantic import BaseModel
+
+from any_agent.adapter import Adapter
+from any_agent.config import AgentConfig
+from any_agent.context import RunContext
+from any_agent.errors import ConfigError
+from any_agent.model.client import ModelClient, TurnLimitReached
+from any_agent.output import strip_code_fence
+from any_agent.tools.spec import ToolSpec, unknown_tool_message
+from any_agent_openai.messages import to_input_items
+from any_agent_openai.model_bridge import CoreModel
+from any_agent_openai.tool_bridge import function_tool
+
+__all__ = ["OpenAIAgentsAdapter"]
+
+RUN_CONFIG_KEY = "run_config"
+"""The ``agent_args`` key whose value (a `RunConfig` or a dict of its fields) configures every run."""
+
+
+class OpenAIAgentsAdapter(Adapter):
+    """Runs agents on the OpenAI Agents SDK, with the core as its model and its tools."""
+
+    framework: ClassVar[str] = "openai"
+
+    def __init__(self, config: AgentConfig, model: ModelClient, tools: Sequence[ToolSpec]) -> None:
+        super().__init__(config, model, tools)
+        agent_args = dict(config.agent_args)
+        if "model" in agent_args:
+            raise ConfigError(
+                "the model is set by model_id/api_base/api_key (every model call goes through any-agent); "
+                "remove 'model' from agent_args",
+                field="agent_args",
+            )
+        given_run_config = agent_args.pop(RUN_CONFIG_KEY, None)
+        extra_tools = list(agent_args.pop("tools", []))
+        self._agent: SDKAgent[Any] = SDKAgent(
+            **{
+                "name": config.name,
+                "instructions": config.instructions,
+                "handoff_description": config.description,
+                "output_type": _OutputSchema(config.output_type) if config.output_type else None,
+                # Not the SDK's default, which depends on OPENAI_DEFAULT_MODEL (GPT-5 reasoning settings).
+                "model_settings": ModelSettings(),
+                **agent_args,
+                "tools": [*(function_tool(spec) for spec in self.tools), *extra_tools],
+                "model": CoreModel(model),
+            }
+        )
+        self._run_config = _run_config(given_run_config, [tool.name for tool in self._agent.tools])
+
+    @property
+    def native(self) -> SDKAgent[Any]:
+        """The SDK `Agent`; its model is the core bridge, so its calls are traced by any-agent too."""
+        return self._agent
+
+    async def run(self, run: RunContext) -> Any:
+        """Run the SDK's loop; its own turn limit is reported as the core's `MaxTurnsExceeded`."""
+        # The run's own model bridge (RunConfig.model wins over every agent's model, handoffs'
+        # included), so each model call knows its run without relying on context variables.
+        run_config = dataclasses.replace(self._run_config, model=CoreModel(self.model, run))
+        try:
+            result = await Runner.run(
+                self._agent,
+                to_input_items(run.input_messages),
+                context=run,
+                max_turns=self.config.max_turns,
+                run_config=run_config,
+            )
+        except MaxTurnsExceeded as error:
+            raise TurnLimitReached(str(error)) from error
+        return result.final_output
+
+    def describe_error(self, error: BaseException) -> str:
+        """Say what the SDK's own exceptions mean for the user."""
+        sdk = "the OpenAI Agents SDK"
+        if isinstance(error, ModelRefusalError):
+            return f"the model refused to answer: {error}"
+        if isinstance(error, ModelBehaviorError):
+            return (
+                f"the model's reply could not be used by {sdk}: {error}. Check the last chat span of the trace; a "
+                "structured answer must be JSON that fits output_type"
+            )
+        if isinstance(error, InputGuardrailTripwireTriggered | OutputGuardrailTripwireTriggered):
+            name = error.guardrail_result.guardrail.get_name()
+            return f"guardrail {name!r} (from agent_args) stopped the run: {error}"
+        if isinstance(error, ToolTimeoutError):
+            return f"{error}; raise the tool's timeout_seconds or let it return sooner"
+        if isinstance(error, UserError):
+            return f"{sdk} rejected the agent's setup: {error}. Check agent_args and agent_args['{RUN_CONFIG_KEY}']"
+        if isinstance(error, AgentsException):
+            return f"{sdk} failed during the run: {type(error).__name__}: {error}"
+        return super().describe_error(error)
+
+
+class _OutputSchema(AgentOutputSchema):
+    """The SDK's output schema, as lenient as the core with a final answer.
+
+    Not strict: strict mode requires every field (optional ones too) and validates in pydantic's
+    strict mode. JSON wrapped in a Markdown code fence, as small local models like to write, is
+    accepted as the other frameworks accept it.
+    """
+
+    def __init__(self, output_type: type[BaseModel]) -> None:
+        super().__init__(output_type, strict_json_schema=False)
+
+    def validate_json(self, json_str: str) -> Any:
+        return super().validate_json(strip_code_fence(json_str))
+
+
+def _run_config(given: RunConfig | dict[str, Any] | None, tool_names: list[str]) -> RunConfig:
+    """The base `RunConfig` of every run: the SDK's trace export off unless the user asks for it.
+
+    A `RunConfig` instance is taken as written (its ``tracing_disabled`` defaults to False, the
+    SDK's tracing on); a dict is applied over any-agent's defaults, so tracing stays off unless the
+    dict says ``"tracing_disabled": False``.
+    """
+    defaults: dict[str, Any] = {
+        "tracing_disabled": True,
+        # An unknown tool is the model's mistake: tell it, as every framework does, instead of failing.
+        "tool_not_found_behavior": "return_error_to_model",
+        "tool_error_formatter": functools.partial(_tool_error_message, list(tool_names)),
+    }
+    if isinstance(given, RunConfig):
+        return given
+    if given is None or isinstance(given, dict):
+        try:
+            return RunConfig(**{**defaults, **(given or {})})
+        except TypeError as error:
+            raise ConfigError(f"{RUN_CONFIG_KEY}: {error}", field="agent_args") from None
+    raise ConfigError(f"{RUN_CONFIG_KEY} must be an agents.RunConfig or a dict of its fields", field="agent_args")
+
+
+def _tool_error_message(available: list[str], args: ToolErrorFormatterArgs[Any]) -> str | None:
+    if args.kind != "tool_not_found":
+        return None  # the SDK's own message
+    return unknown_tool_message(args.tool_name, available)

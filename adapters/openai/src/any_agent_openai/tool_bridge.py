@@ -1,0 +1,68 @@
+"""Core tools as the SDK's `FunctionTool`s, so every call goes through `ToolSpec.call`."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from agents.exceptions import UserError
+from agents.models.chatcmpl_converter import Converter
+from agents.strict_schema import ensure_strict_json_schema
+from agents.tool import FunctionTool, Tool
+from agents.tool_context import ToolContext
+
+from any_agent.context import RunContext
+from any_agent.tools.spec import ToolSpec
+
+__all__ = ["CoreToolCall", "function_tool", "tool_definition"]
+
+
+class CoreToolCall:
+    """The ``on_invoke_tool`` of a bridged tool.
+
+    It hands the model's raw argument text to the core, which validates it: invalid arguments then
+    come back to the model as the core's error text and an ERROR ``execute_tool`` span, as on every
+    framework. Tool failures are results, never exceptions, so the SDK has nothing to reword.
+    """
+
+    def __init__(self, spec: ToolSpec) -> None:
+        self.spec = spec
+
+    async def __call__(self, context: ToolContext[Any], arguments: str) -> str:
+        """Call the core tool; the text (the error text too) is what the model reads."""
+        # The run rides in the SDK's run context (set per Runner.run), so concurrent runs sharing
+        # one agent never see each other's run.
+        run = context.context if isinstance(context.context, RunContext) else None
+        result = await self.spec.call(arguments, call_id=context.tool_call_id, run=run)
+        return result.text
+
+
+def function_tool(spec: ToolSpec) -> FunctionTool:
+    """A `FunctionTool` whose schema is the core's, strict only where the schema already is."""
+    return FunctionTool(
+        name=spec.name,
+        description=spec.description,
+        params_json_schema=copy.deepcopy(spec.parameters),
+        on_invoke_tool=CoreToolCall(spec),
+        strict_json_schema=_is_strict(spec.parameters),
+    )
+
+
+def tool_definition(tool: Tool) -> dict[str, Any]:
+    """What the model is told about ``tool``: the core's definition for bridged tools.
+
+    Bridged tools are described exactly as the `tiny` adapter describes them, so the request is the
+    same on every framework; the user's own SDK tools go through the SDK's converter.
+    """
+    if isinstance(tool, FunctionTool) and isinstance(tool.on_invoke_tool, CoreToolCall):
+        return tool.on_invoke_tool.spec.definition()
+    return dict(Converter.tool_to_openai(tool))
+
+
+def _is_strict(schema: dict[str, Any]) -> bool:
+    # Strict mode would rewrite a schema with optional parameters (all required, nullable), which
+    # would change what the tool accepts; only a schema that is strict already is marked so.
+    try:
+        return ensure_strict_json_schema(copy.deepcopy(schema)) == schema
+    except UserError:
+        return False
