@@ -13,13 +13,17 @@ started inside the user's own span) and when runs interleave on one event loop.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Final
 
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 
-__all__ = ["SpanRecorder", "get_tracer"]
+__all__ = ["SpanListener", "SpanRecorder", "add_span_listener", "get_tracer"]
+
+SpanListener = Callable[[ReadableSpan], None]
+"""Called with each span as it ends, in whichever thread ends it (keep it quick)."""
 
 _TRACER_NAME: Final = "any_agent"
 
@@ -42,7 +46,19 @@ class _RecordingProcessor(SpanProcessor):
 
     def __init__(self) -> None:
         self._owners: dict[int, SpanRecorder] = {}
+        self._listeners: list[SpanListener] = []
         self._lock = threading.Lock()
+
+    def add_listener(self, listener: SpanListener) -> Callable[[], None]:
+        with self._lock:
+            self._listeners.append(listener)
+
+        def remove() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return remove
 
     def watch(self, span_id: int, recorder: SpanRecorder) -> None:
         with self._lock:
@@ -61,8 +77,11 @@ class _RecordingProcessor(SpanProcessor):
             return
         with self._lock:
             owner = self._owners.pop(span.context.span_id, None)
+            listeners = list(self._listeners)
         if owner is not None:
             owner.add(span)
+        for listener in listeners:
+            listener(span)
 
     def shutdown(self) -> None:
         with self._lock:
@@ -98,3 +117,13 @@ def get_tracer() -> trace.Tracer:
 def record(span: trace.Span, recorder: SpanRecorder) -> None:
     """Collect ``span`` and all its descendants into ``recorder``."""
     _processor.watch(span.get_span_context().span_id, recorder)
+
+
+def add_span_listener(listener: SpanListener) -> Callable[[], None]:
+    """Call ``listener`` with every span on any-agent's tracer provider as it ends (live progress).
+
+    Returns a function that removes the listener. Spans reach listeners before the run that owns
+    them has finished, unlike `AgentTrace`, which is built when the run ends.
+    """
+    get_tracer()  # settle on the provider, so the processor is attached
+    return _processor.add_listener(listener)

@@ -1,0 +1,220 @@
+"""The ``any-agent`` command: typer wiring only; each command's logic lives in its own module.
+
+Heavy imports (frameworks, any-llm) happen inside the commands, so ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from any_agent.cli import exit_codes
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="any-agent",
+    help="Define an agent once, run it on any framework, compare the traces.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals may hold API keys
+)
+trace_app = typer.Typer(help="Read saved traces: show one as a tree, diff two.", no_args_is_help=True)
+app.add_typer(trace_app, name="trace")
+
+AgentFileArg = Annotated[
+    Path,
+    typer.Argument(help="An agent file (.yaml, .yml or .toml) holding AgentConfig fields.", show_default=False),
+]
+PromptArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="What to ask the agent. Default: the prompt in the agent's <stem>.offline.json.", show_default=False
+    ),
+]
+OfflineOption = Annotated[
+    bool,
+    typer.Option(
+        "--offline",
+        help="Run on the scripted offline model even when a provider key is set (the default without a key).",
+    ),
+]
+
+
+def _console(*, stderr: bool = False) -> Console:
+    # Piped output gets a wide console: a comparison table squeezed into 80 columns is unreadable.
+    console = Console(stderr=stderr, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(stderr=stderr, highlight=False, width=160)
+    return console
+
+
+def _finish(command: Callable[[], int]) -> None:
+    try:
+        code = command()
+    except KeyboardInterrupt:
+        _console(stderr=True).print(Text("interrupted", style="red"))
+        code = exit_codes.INTERRUPTED
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(
+    agent_file: AgentFileArg,
+    prompt: PromptArg = None,
+    framework: Annotated[
+        str | None, typer.Option("--framework", "-f", help="Run on this framework instead of the file's.")
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help="Use this model (provider:model) instead of the file's; always a real one."),
+    ] = None,
+    trace_out: Annotated[
+        Path | None, typer.Option("--trace-out", "-o", help="Save the run's trace (JSON) here, even when it fails.")
+    ] = None,
+    offline: OfflineOption = False,
+) -> None:
+    """Run one agent file, showing each model call and tool call as it happens.
+
+    Without a provider key (and without --model) it runs on the scripted offline model and says so.
+    Exit code 0: the run succeeded; 1: it failed; 2: nothing ran (bad file, option or framework).
+    """
+    from any_agent.cli.run_command import run_command
+
+    if offline and model:
+        _console(stderr=True).print(Text("error: --offline and --model exclude each other", style="red"))
+        raise typer.Exit(exit_codes.USAGE)
+    _finish(
+        lambda: run_command(
+            agent_file,
+            prompt,
+            framework=framework,
+            model=model,
+            trace_out=trace_out,
+            offline=offline,
+            out=_console(),
+            err=_console(stderr=True),
+        )
+    )
+
+
+@app.command()
+def compare(
+    agent_file: AgentFileArg,
+    prompt: PromptArg = None,
+    frameworks: Annotated[
+        str | None,
+        typer.Option(
+            "--frameworks", "-f", help="Comma-separated frameworks, e.g. tiny,langgraph. Default: every installed one."
+        ),
+    ] = None,
+    models: Annotated[
+        str | None,
+        typer.Option("--models", "-m", help="Comma-separated models (provider:model). Default: the file's."),
+    ] = None,
+    repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="Runs per cell (median and range).")] = 1,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-j", min=1, help="Runs in flight at once (1 for clean timings).")
+    ] = 4,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", min=0.001, help="Seconds one run may take before it counts as failed.")
+    ] = 600.0,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the results as JSON here ('-' for stdout).")
+    ] = None,
+    offline: OfflineOption = False,
+) -> None:
+    """Run one agent on several frameworks (and models) and compare the runs side by side.
+
+    One failed cell never stops the others. Exit code 0: every run of every cell succeeded; 1: at
+    least one failed (see the table); 2: nothing ran (bad file or options).
+    """
+    from any_agent.cli.compare_command import compare_command, split_list
+
+    _finish(
+        lambda: compare_command(
+            agent_file,
+            prompt,
+            frameworks=split_list(frameworks),
+            models=split_list(models),
+            repeat=repeat,
+            concurrency=concurrency,
+            timeout=timeout,
+            html=html,
+            json_out=json_out,
+            offline=offline,
+            out=_console(),
+            err=_console(stderr=True),
+        )
+    )
+
+
+@app.command()
+def report(
+    results: Annotated[Path, typer.Argument(help="A results file written by compare --json.", show_default=False)],
+    html: Annotated[Path, typer.Argument(help="Where to write the HTML report.", show_default=False)],
+) -> None:
+    """Build the HTML report again from saved compare --json results."""
+    from pydantic import ValidationError
+
+    from any_agent.cli.compare import Comparison
+    from any_agent.cli.report.html import write_report
+
+    err = _console(stderr=True)
+    try:
+        comparison = Comparison.model_validate_json(results.read_text(encoding="utf-8"))
+    except (OSError, ValidationError) as error:
+        err.print(Text(f"error: {results} is not a compare --json results file: {error}", style="red"))
+        raise typer.Exit(exit_codes.USAGE) from None
+    write_report(comparison, html)
+    err.print(Text(f"HTML report written to {html}", style="dim"))
+
+
+@app.command()
+def frameworks() -> None:
+    """List the installed framework adapters and whether each one loads."""
+    from any_agent.errors import AdapterNotFoundError
+    from any_agent.registry import installed_frameworks, load_adapter
+
+    table = Table("Framework", "Status")
+    for name in installed_frameworks():
+        try:
+            load_adapter(name)
+            table.add_row(name, Text("available", style="green"))
+        except AdapterNotFoundError as error:
+            table.add_row(name, Text(str(error), style="red"))
+    _console().print(table)
+
+
+@trace_app.command("show")
+def trace_show(
+    trace_file: Annotated[Path, typer.Argument(help="A trace saved with run --trace-out.", show_default=False)],
+    width: Annotated[int, typer.Option("--width", "-w", min=20, help="Shorten texts to this many characters.")] = 100,
+) -> None:
+    """Show one saved trace as a tree of its spans, with what each model and tool call did."""
+    from any_agent.cli.trace_commands import trace_show_command
+
+    _finish(lambda: trace_show_command(trace_file, width=width, out=_console(), err=_console(stderr=True)))
+
+
+@trace_app.command("diff")
+def trace_diff(
+    left: Annotated[Path, typer.Argument(help="The first trace file.", show_default=False)],
+    right: Annotated[Path, typer.Argument(help="The second trace file.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the difference as JSON on stdout.")] = False,
+) -> None:
+    """Show where two traces' normalized steps first differ, and how.
+
+    Exit code 0: identical; 1: they differ; 2: a file could not be read.
+    """
+    from any_agent.cli.trace_commands import trace_diff_command
+
+    _finish(lambda: trace_diff_command(left, right, as_json=as_json, out=_console(), err=_console(stderr=True)))

@@ -1,0 +1,118 @@
+"""``any-agent compare``: the matrix run from the command line, as a table, JSON and an HTML report."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from any_agent.cli import exit_codes
+from any_agent.cli.agent_file import load_agent_file
+from any_agent.cli.compare import AgentInfo, CellResult, Comparison, RunResult, run_matrix
+from any_agent.cli.render import TIMES, comparison_table, failures, shorten
+from any_agent.cli.run_command import choose_prompt, model_context
+from any_agent.errors import ConfigError
+from any_agent.registry import installed_frameworks
+
+__all__ = ["compare_command", "split_list", "write_outputs"]
+
+
+def split_list(value: str | None) -> list[str]:
+    """``"a, b,,c"`` → ``["a", "b", "c"]``, keeping the first of duplicates."""
+    items = [item.strip() for item in (value or "").split(",")]
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def compare_command(
+    path: Path,
+    prompt: str | None,
+    *,
+    frameworks: list[str],
+    models: list[str],
+    repeat: int,
+    concurrency: int,
+    timeout: float | None,
+    html: Path | None,
+    json_out: str | None,
+    offline: bool,
+    out: Console,
+    err: Console,
+) -> int:
+    """Run the matrix, print the table (to ``err`` when the JSON goes to stdout); return the exit code."""
+    if offline and models:
+        err.print(Text("error: --offline runs the scripted model; it cannot be combined with --models", style="red"))
+        return exit_codes.USAGE
+    try:
+        agent_file = load_agent_file(path)
+    except ConfigError as error:
+        err.print(Text(f"error: {error}", style="red"))
+        return exit_codes.USAGE
+    text = choose_prompt(agent_file, prompt, err)
+    if text is None:
+        return exit_codes.USAGE
+    # The reference loop first: the report aligns the other frameworks' steps against it.
+    frameworks = frameworks or sorted(installed_frameworks(), key=lambda name: (name != "tiny", name))
+    context, is_offline = model_context(agent_file, offline=offline, model_given=bool(models), err=err)
+    with context as config:
+        matrix = models or [config.model_id]
+        comparison = Comparison(
+            agent=AgentInfo(name=config.name, file=str(path), prompt=text),
+            offline=is_offline,
+            frameworks=frameworks,
+            models=matrix,
+            repeat=repeat,
+        )
+        total = len(frameworks) * len(matrix) * repeat
+        err.print(Text(f"Comparing {len(frameworks)} framework(s){TIMES}{len(matrix)} model(s){TIMES}{repeat} run(s)"))
+        done = 0
+
+        def progress(cell: CellResult, result: RunResult) -> None:
+            nonlocal done
+            done += repeat if cell.error is not None else 1
+            mark = Text("✓ ", style="green") if result.status == "ok" else Text("✗ ", style="red")
+            line = mark + Text(f"[{min(done, total)}/{total}] {cell.framework}{TIMES}{cell.model}", style="bold")
+            if result.status == "ok":
+                line += Text(f"  {result.wall_seconds:.2f} s", style="dim")
+            else:
+                line += Text("  " + shorten(result.error or "failed", 120), style="red")
+            err.print(Text("  ") + line, soft_wrap=True)
+
+        # Frameworks that print to stdout would corrupt `--json -`: their chatter goes to stderr.
+        with err.status("running…"), contextlib.redirect_stdout(sys.stderr):
+            comparison.cells = asyncio.run(
+                run_matrix(
+                    config,
+                    text,
+                    frameworks=frameworks,
+                    models=matrix,
+                    repeat=repeat,
+                    concurrency=concurrency,
+                    time_limit=timeout,
+                    on_run=progress,
+                )
+            )
+    table_console = err if json_out == "-" else out
+    table_console.print(comparison_table(comparison))
+    for line in failures(comparison):
+        err.print(line, soft_wrap=True)
+    write_outputs(comparison, html=html, json_out=json_out, err=err)
+    return exit_codes.OK if comparison.all_ok else exit_codes.FAILED
+
+
+def write_outputs(comparison: Comparison, *, html: Path | None, json_out: str | None, err: Console) -> None:
+    """Write the ``--json`` document (``-`` for stdout) and the ``--html`` report."""
+    if json_out == "-":
+        sys.stdout.write(comparison.model_dump_json(indent=2) + "\n")
+        sys.stdout.flush()
+    elif json_out:
+        Path(json_out).write_text(comparison.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        err.print(Text(f"JSON results written to {json_out}", style="dim"))
+    if html is not None:
+        from any_agent.cli.report.html import write_report
+
+        write_report(comparison, html)
+        err.print(Text(f"HTML report written to {html}", style="dim"))

@@ -1,0 +1,288 @@
+"""Terminal rendering with rich: live progress lines, summaries, the comparison table, trace trees.
+
+Everything a model or a tool produced is untrusted text: it is always wrapped in `rich.text.Text`,
+never interpreted as rich markup, so ``[bold]`` or escape codes in an answer print as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from any_agent.cli.align import Difference
+from any_agent.cli.compare import CellResult, Comparison, Spread, cost_of
+from any_agent.tracing import attributes as attr
+from any_agent.tracing.trace import AgentTrace, SpanRecord
+
+__all__ = [
+    "NONE",
+    "TIMES",
+    "comparison_table",
+    "difference_view",
+    "failures",
+    "format_output",
+    "shorten",
+    "span_line",
+    "summary_line",
+    "trace_tree",
+]
+
+TIMES = " \u00d7 "
+"""Between a framework and a model (a multiplication sign: each cell of the matrix)."""
+NONE = "\u2013"
+"""A value that does not exist (an en dash)."""
+
+_STATUS_STYLE = {"ok": "green", "failed": "red", "partial": "yellow"}
+
+
+def shorten(value: Any, width: int = 80) -> str:
+    """One line of at most ``width`` characters (JSON for non-text values)."""
+    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
+
+
+def format_output(value: Any) -> str:
+    """A final output for display: text as is, structured output as indented JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(mode="json")
+    return json.dumps(value, indent=2, default=str, ensure_ascii=False)
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _loads(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _tool_calls(span: SpanRecord) -> list[str]:
+    output = _loads(span.attributes.get(attr.OUTPUT_MESSAGES)) or []
+    calls = []
+    for message in output if isinstance(output, list) else []:
+        for part in message.get("parts", []) if isinstance(message, dict) else []:
+            if part.get("type") == "tool_call":
+                calls.append(f"{part.get('name')}({shorten(part.get('arguments') or {}, 60)})")
+    return calls
+
+
+def _answer_text(span: SpanRecord) -> str:
+    output = _loads(span.attributes.get(attr.OUTPUT_MESSAGES)) or []
+    texts = []
+    for message in output if isinstance(output, list) else []:
+        for part in message.get("parts", []) if isinstance(message, dict) else []:
+            if part.get("type") == "text":
+                texts.append(str(part.get("content", "")))
+    return "".join(texts)
+
+
+def _tokens(span: SpanRecord) -> str:
+    tokens_in = span.attributes.get(attr.INPUT_TOKENS)
+    tokens_out = span.attributes.get(attr.OUTPUT_TOKENS)
+    return f"{tokens_in} in / {tokens_out} out" if tokens_in is not None else ""
+
+
+def span_line(span: SpanRecord, turn: int | None = None) -> Text | None:
+    """One progress line for a finished ``chat`` or ``execute_tool`` span (None for other spans)."""
+    failed = span.status == "ERROR"
+    mark = Text("✗ " if failed else "✓ ", style="red" if failed else "green")
+    took = Text(f"  {_seconds(span.duration.total_seconds())}", style="dim")
+    if span.operation == attr.OP_CHAT:
+        line = mark + Text(f"model call {turn or ''}".rstrip(), style="bold") + Text(f" {span.name}", style="dim")
+        if failed:
+            return line + Text(f"  failed: {shorten(span.status_description or '', 120)}", style="red") + took
+        calls = _tool_calls(span)
+        said = _answer_text(span)
+        if calls:
+            line += Text("  → calls ") + Text(", ".join(calls), style="cyan")
+        if said:
+            line += Text("  → answers ") + Text(shorten(said, 80), style="italic")
+        return line + Text(f"  {_tokens(span)}", style="dim") + took
+    if span.operation == attr.OP_EXECUTE_TOOL:
+        name = str(span.attributes.get(attr.TOOL_NAME, span.name))
+        arguments = shorten(_loads(span.attributes.get(attr.TOOL_CALL_ARGUMENTS)) or {}, 60)
+        result = shorten(str(span.attributes.get(attr.TOOL_CALL_RESULT, "")), 80)
+        line = mark + Text("tool ", style="bold") + Text(f"{name}({arguments})", style="cyan")
+        return line + Text(" → ") + Text(result, style="red" if failed else "") + took
+    return None
+
+
+def summary_line(trace: AgentTrace) -> Text:
+    """Turns, tool calls, tokens, cost and time of a run, on one line."""
+    turns = len(trace.operation_spans(attr.OP_CHAT))
+    tools = len(trace.operation_spans(attr.OP_EXECUTE_TOOL))
+    usage = trace.usage
+    cost = cost_of(trace)
+    parts = [
+        f"{turns} turn{'s' if turns != 1 else ''}",
+        f"{tools} tool call{'s' if tools != 1 else ''}",
+        f"{usage.input_tokens} in / {usage.output_tokens} out tokens",
+        "cost unknown" if cost is None else f"cost ${cost:.4f}",
+        _seconds(trace.duration.total_seconds()),
+    ]
+    return Text(" · ".join(parts), style="bold")
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return NONE
+    return f"{value:g}"
+
+
+def _wall(spread: Spread | None, repeat: int) -> str:
+    if spread is None:
+        return NONE
+    if repeat <= 1 or spread.min == spread.max:
+        return _seconds(spread.median)
+    return f"{_seconds(spread.median)} ({_seconds(spread.min)}{NONE}{_seconds(spread.max)})"
+
+
+def _status(cell: CellResult) -> Text:
+    if cell.status == "partial":
+        ok = sum(run.status == "ok" for run in cell.runs)
+        return Text(f"partial {ok}/{len(cell.runs)}", style=_STATUS_STYLE["partial"])
+    return Text(cell.status, style=_STATUS_STYLE[cell.status])
+
+
+def comparison_table(comparison: Comparison, *, output_width: int = 48) -> Table:
+    """One row per cell: status, answer, counts, tokens, cost, wall time (median and range)."""
+    title = f"{comparison.agent.name}: {shorten(comparison.agent.prompt, 70)}"
+    table = Table(title=Text(title), title_justify="left", show_lines=False)
+    table.add_column("Framework", style="bold", no_wrap=True)
+    table.add_column("Model", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Final output", max_width=output_width, overflow="fold")
+    for header in ("Model calls", "Tool calls", "In tokens", "Out tokens", "Cost"):
+        table.add_column(header, justify="right")
+    table.add_column("Wall time" + (" (median, range)" if comparison.repeat > 1 else ""), justify="right")
+    for cell in comparison.cells:
+        summary = cell.summary
+        if cell.status == "failed":
+            output = Text(shorten(cell.failure_reason or "failed", output_width * 2), style="red")
+        else:
+            output = Text(shorten(summary.final_output, output_width * 2))
+        table.add_row(
+            Text(cell.framework),
+            Text(_model_label(cell.model, comparison.offline)),
+            _status(cell),
+            output,
+            _number(summary.model_calls),
+            _number(summary.tool_calls),
+            _number(summary.input_tokens),
+            _number(summary.output_tokens),
+            "unknown" if summary.cost is None else f"${summary.cost:.4f}",
+            _wall(summary.wall_seconds, comparison.repeat),
+        )
+    return table
+
+
+def _model_label(model: str, offline: bool) -> str:
+    return f"{model} (offline)" if offline else model
+
+
+def failures(comparison: Comparison) -> list[Text]:
+    """The full reason of each failed or partial cell."""
+    lines = []
+    for cell in comparison.cells:
+        reason = cell.failure_reason
+        if cell.status != "ok" and reason:
+            lines.append(Text(f"{cell.framework}{TIMES}{cell.model}: ", style="bold red") + Text(reason))
+    return lines
+
+
+def trace_tree(trace: AgentTrace, *, width: int = 100) -> Tree:
+    """The spans of one trace as a tree, each with what it did."""
+    children: dict[str | None, list[SpanRecord]] = {}
+    ids = {span.span_id for span in trace.spans}
+    for span in trace.spans:
+        parent = span.parent_id if span.parent_id in ids else None
+        children.setdefault(parent, []).append(span)
+    framework = f" [{trace.framework}]" if trace.framework else ""
+    tree = Tree(Text(f"trace{framework}: {len(trace.spans)} spans", style="bold"))
+
+    def add(node: Tree, span: SpanRecord) -> None:
+        branch = node.add(_span_label(span))
+        for detail in _span_details(span, width):
+            branch.add(detail)
+        for child in children.get(span.span_id, []):
+            add(branch, child)
+
+    for root in children.get(None, []):
+        add(tree, root)
+    return tree
+
+
+def _span_label(span: SpanRecord) -> Text:
+    failed = span.status == "ERROR"
+    label = Text(span.name, style="bold red" if failed else "bold")
+    if span.operation == attr.OP_INVOKE_AGENT and span.attributes.get(attr.FRAMEWORK):
+        label += Text(f" [{span.attributes[attr.FRAMEWORK]}]")
+    label += Text(f"  {_seconds(span.duration.total_seconds())}", style="dim")
+    if span.operation == attr.OP_CHAT:
+        label += Text(f"  {_tokens(span)}", style="dim")
+    if failed:
+        label += Text(f"  ERROR: {shorten(span.status_description or '', 120)}", style="red")
+    return label
+
+
+def _span_details(span: SpanRecord, width: int) -> list[Text]:
+    details: list[Text] = []
+    if span.operation == attr.OP_CHAT:
+        details.extend(Text("calls ", style="dim") + Text(call, style="cyan") for call in _tool_calls(span))
+        said = _answer_text(span)
+        if said:
+            details.append(Text("says ", style="dim") + Text(shorten(said, width)))
+    elif span.operation == attr.OP_EXECUTE_TOOL:
+        arguments = _loads(span.attributes.get(attr.TOOL_CALL_ARGUMENTS))
+        details.append(Text("arguments ", style="dim") + Text(shorten(arguments or {}, width), style="cyan"))
+        if attr.TOOL_CALL_RESULT in span.attributes:
+            result = shorten(str(span.attributes[attr.TOOL_CALL_RESULT]), width)
+            details.append(Text("result ", style="dim") + Text(result, style="red" if span.status == "ERROR" else ""))
+    details.extend(
+        Text(f"event {event.name} ", style="yellow") + Text(shorten(event.attributes, width)) for event in span.events
+    )
+    return details
+
+
+def difference_view(
+    difference: Difference | None, left: Sequence[dict[str, Any]], right: Sequence[dict[str, Any]], names: Sequence[str]
+) -> RenderableType:
+    """``trace diff``'s answer: identical, or the first differing step with both sides."""
+    if difference is None:
+        return Text(f"The normalized traces are identical ({len(left)} steps).", style="green bold")
+    header = Text(
+        f"The normalized traces first differ at step {difference.index} "
+        f"({names[0]}: {len(left)} steps, {names[1]}: {len(right)} steps).",
+        style="bold yellow",
+    )
+    same = Text(
+        f"Steps 0 to {difference.index - 1} are the same." if difference.index else "They differ from the first step.",
+        style="dim",
+    )
+    table = Table(show_lines=True)
+    table.add_column("Field", style="bold")
+    table.add_column(names[0], overflow="fold")
+    table.add_column(names[1], overflow="fold")
+    shown = ["operation", "name", *[field for field in difference.fields if field not in {"operation", "name"}]]
+    for field in shown:
+        left_value = "(no step)" if difference.left is None else shorten(difference.left.get(field), 400)
+        right_value = "(no step)" if difference.right is None else shorten(difference.right.get(field), 400)
+        style = "yellow" if field in difference.fields else "dim"
+        table.add_row(Text(field, style=style), Text(left_value), Text(right_value))
+    return Group(header, same, table)

@@ -1,0 +1,120 @@
+"""``any-agent run``: one agent file, one prompt, with each model and tool call shown as it happens."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
+from opentelemetry.sdk.trace import ReadableSpan
+from rich.console import Console
+from rich.text import Text
+
+from any_agent.agent import Agent
+from any_agent.cli import exit_codes
+from any_agent.cli.agent_file import OFFLINE_NOTICE, AgentFile, load_agent_file, missing_key, offline_config
+from any_agent.cli.live import span_listener
+from any_agent.cli.render import format_output, span_line, summary_line
+from any_agent.config import AgentConfig
+from any_agent.errors import AgentRunError, ConfigError
+from any_agent.tracing import attributes as attr
+from any_agent.tracing.trace import AgentTrace, SpanRecord
+
+__all__ = ["choose_prompt", "model_context", "run_command"]
+
+
+def choose_prompt(agent_file: AgentFile, prompt: str | None, err: Console) -> str | None:
+    """The prompt given, else the one the offline plan was written for; None (and why) otherwise."""
+    if prompt:
+        return prompt
+    if agent_file.prompt:
+        err.print(Text("Prompt (from ", style="dim") + Text(agent_file.sidecar.name) + Text("): ", style="dim"), end="")
+        err.print(Text(agent_file.prompt), soft_wrap=True)
+        return agent_file.prompt
+    err.print(
+        Text(
+            f"error: give a PROMPT: {agent_file.path} has no {agent_file.sidecar.name} with a default prompt",
+            style="red",
+        )
+    )
+    return None
+
+
+def model_context(
+    agent_file: AgentFile, *, offline: bool, model_given: bool, err: Console
+) -> tuple[AbstractContextManager[AgentConfig], bool]:
+    """The config to run with, on the scripted model when forced or when no provider key is set."""
+    if not offline and not model_given and missing_key(agent_file.config) is not None:
+        offline = True
+    if offline:
+        err.print(Text(OFFLINE_NOTICE, style="yellow"), soft_wrap=True)
+        return offline_config(agent_file), True
+    return nullcontext(agent_file.config), False
+
+
+def run_command(
+    path: Path,
+    prompt: str | None,
+    *,
+    framework: str | None,
+    model: str | None,
+    trace_out: Path | None,
+    offline: bool,
+    out: Console,
+    err: Console,
+) -> int:
+    """Run the agent file; print progress to ``err``, the answer to ``out``; return the exit code."""
+    try:
+        agent_file = load_agent_file(path, framework=framework, model=model)
+    except ConfigError as error:
+        err.print(Text(f"error: {error}", style="red"))
+        return exit_codes.USAGE
+    text = choose_prompt(agent_file, prompt, err)
+    if text is None:
+        return exit_codes.USAGE
+    context, _ = model_context(agent_file, offline=offline, model_given=model is not None, err=err)
+    with context as config:
+        try:
+            agent = Agent.create(config)
+        except ConfigError as error:
+            err.print(Text(f"error: {error}", style="red"))
+            return exit_codes.USAGE
+        err.print(
+            Text(f"Running {config.name} on {agent.framework} with {config.model_id}", style="bold"),
+            soft_wrap=True,
+        )
+        try:
+            trace, failure = _run_live(agent, text, err)
+        finally:
+            agent.close()  # stops the agent's MCP servers, if it has any
+    if trace_out is not None:
+        trace.save(trace_out)
+        err.print(Text(f"Trace saved to {trace_out}", style="dim"))
+    if failure is not None:
+        err.print(Text("Run failed: ", style="bold red") + Text(str(failure)))
+        err.print(summary_line(trace))
+        return exit_codes.FAILED
+    out.print(Text(format_output(trace.final_output)), soft_wrap=True)
+    err.print(summary_line(trace))
+    return exit_codes.OK
+
+
+def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, AgentRunError | None]:
+    turns = 0
+
+    def show(span: ReadableSpan) -> None:
+        nonlocal turns
+        record = SpanRecord.from_otel(span)
+        if record.operation == attr.OP_CHAT:
+            turns += 1
+        line = span_line(record, turns if record.operation == attr.OP_CHAT else None)
+        if line is not None:
+            err.print(Text("  ") + line, soft_wrap=True)
+
+    # stdout is for the answer alone: whatever a framework prints goes to stderr.
+    with span_listener(show), err.status("running…"), contextlib.redirect_stdout(sys.stderr):
+        try:
+            return agent.run(prompt), None
+        except AgentRunError as error:
+            return error.trace, error

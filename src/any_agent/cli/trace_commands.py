@@ -1,0 +1,82 @@
+"""``any-agent trace show`` and ``any-agent trace diff``: reading saved traces."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.text import Text
+
+from any_agent.cli import exit_codes
+from any_agent.cli.align import first_difference
+from any_agent.cli.render import difference_view, format_output, summary_line, trace_tree
+from any_agent.tracing.trace import AgentTrace
+
+__all__ = ["DIFF_SCHEMA_VERSION", "load_trace", "trace_diff_command", "trace_show_command"]
+
+DIFF_SCHEMA_VERSION = 1
+
+
+def load_trace(path: Path) -> AgentTrace:
+    """Read a trace saved by ``run --trace-out`` or `AgentTrace.save`; `ValueError` says what is wrong."""
+    try:
+        return AgentTrace.load(path)
+    except OSError as error:
+        raise ValueError(f"cannot read trace file {path}: {error.strerror}") from None
+    except ValidationError as error:
+        raise ValueError(
+            f"{path} is not an any-agent trace (saved with --trace-out): {error.errors()[0]['msg']}"
+        ) from None
+
+
+def trace_show_command(path: Path, *, width: int, out: Console, err: Console) -> int:
+    """Print one trace as a tree, then its final output and totals."""
+    try:
+        trace = load_trace(path)
+    except ValueError as error:
+        err.print(Text(f"error: {error}", style="red"))
+        return exit_codes.USAGE
+    out.print(trace_tree(trace, width=width))
+    root = trace.root
+    if root is not None and root.status == "ERROR":
+        out.print(Text("Run failed: ", style="bold red") + Text(root.status_description or ""))
+    elif trace.final_output is not None:
+        out.print(Text("Final output:", style="bold"))
+        out.print(Text(format_output(trace.final_output)), soft_wrap=True)
+    out.print(summary_line(trace))
+    return exit_codes.OK
+
+
+def trace_diff_command(left_path: Path, right_path: Path, *, as_json: bool, out: Console, err: Console) -> int:
+    """Show where two traces' normalized steps first differ; exit 0 when they are identical, 1 otherwise."""
+    try:
+        left, right = load_trace(left_path), load_trace(right_path)
+    except ValueError as error:
+        err.print(Text(f"error: {error}", style="red"))
+        return exit_codes.USAGE
+    left_steps, right_steps = left.normalized(), right.normalized()
+    difference = first_difference(left_steps, right_steps)
+    if as_json:
+        document = {
+            "schema_version": DIFF_SCHEMA_VERSION,
+            "identical": difference is None,
+            "left": {"file": str(left_path), "framework": left.framework, "steps": len(left_steps)},
+            "right": {"file": str(right_path), "framework": right.framework, "steps": len(right_steps)},
+            "difference": None if difference is None else difference.to_json(),
+        }
+        sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
+        sys.stdout.flush()
+    else:
+        names = [_label(left_path, left), _label(right_path, right)]
+        if names[0] == names[1]:  # same file name in two folders: show the paths
+            names = [_label(left_path, left, full=True), _label(right_path, right, full=True)]
+        out.print(difference_view(difference, left_steps, right_steps, names))
+    return exit_codes.OK if difference is None else exit_codes.DIFFERENT
+
+
+def _label(path: Path, trace: AgentTrace, *, full: bool = False) -> str:
+    name = str(path) if full else path.name
+    return f"{name} ({trace.framework})" if trace.framework else name
