@@ -78,10 +78,12 @@ class Agent:
                     api_base=fallback.api_base,
                     api_key=fallback.api_key,
                     field=f"fallback_model_ids[{index}].model_id",
+                    constrained=config.constrained_decoding,
                 )
                 for index, fallback in enumerate(config.fallback_model_ids)
             ],
             fallback_policy=config.fallback_policy,
+            constrained=config.constrained_decoding,
         )
         tools = tool_specs(config.tools)
         mcp = mcp_toolbox(config.tools, reserved=[tool.name for tool in tools])
@@ -150,9 +152,13 @@ class Agent:
             return self._adapter
         assert self._deferred is not None
         mcp_tools = await self._deferred.mcp.start()
-        with self._build_lock:
-            if self._adapter is None:
-                self._adapter = self._deferred.build(mcp_tools)
+        try:
+            with self._build_lock:
+                if self._adapter is None:
+                    self._adapter = self._deferred.build(mcp_tools)
+        except BaseException:
+            await self._deferred.mcp.aclose()  # an agent that cannot be built must not keep servers running
+            raise
         return self._adapter
 
     def run(self, prompt: RunInput, *, conversation_id: str | None = None) -> AgentTrace:

@@ -104,6 +104,11 @@ class AgentConfig(BaseModel):
     refused, timeout, 401/403, 404, 429 or 5xx. A plain ``provider:model`` string is enough when the
     fallback needs no endpoint or key of its own. Bad requests are never retried elsewhere."""
 
+    constrained_decoding: bool | None = None
+    """Make tool calls by decoding constrained to the tools' JSON schemas, for small local models that
+    do not call tools reliably on their own (the server must support JSON-schema output, as llama.cpp,
+    vLLM and Ollama do). ``None``: on for ``local:`` models, off otherwise."""
+
     fallback_policy: Literal["stay", "primary_first"] = "stay"
     """After a fallback served a call: ``stay`` on it for the rest of the run, or try the primary
     again first on every call (``primary_first``)."""

@@ -179,6 +179,44 @@ def report(
 
 
 @app.command()
+def serve(
+    agent_file: AgentFileArg,
+    mcp: Annotated[bool, typer.Option("--mcp", help="Serve the agent as one MCP tool over streamable HTTP.")] = False,
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to listen on (loopback by default; no authentication).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")] = 8000,
+    tool_name: Annotated[
+        str | None, typer.Option("--tool-name", help="The MCP tool's name (default: the agent's name).")
+    ] = None,
+    framework: Annotated[
+        str | None, typer.Option("--framework", "-f", help="Run on this framework instead of the file's.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Use this model (provider:model) instead of the file's.")
+    ] = None,
+) -> None:
+    """Serve an agent file to MCP clients (IDEs, assistants, other agents) until Ctrl-C.
+
+    Exit code 2: nothing was served (no --mcp, a bad file, a port in use); 1: serving failed; 130: Ctrl-C.
+    """
+    from any_agent.serve.command import serve_command
+
+    _finish(
+        lambda: serve_command(
+            agent_file,
+            mcp=mcp,
+            host=host,
+            port=port,
+            framework=framework,
+            model=model,
+            tool_name=tool_name,
+            err=_console(stderr=True),
+        )
+    )
+
+
+@app.command()
 def frameworks() -> None:
     """List the installed framework adapters and whether each one loads."""
     from any_agent.errors import AdapterNotFoundError

@@ -113,7 +113,8 @@ def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, Agen
             err.print(Text("  ") + line, soft_wrap=True)
 
     # stdout is for the answer alone: whatever a framework prints goes to stderr.
-    with span_listener(show), err.status("running…"), contextlib.redirect_stdout(sys.stderr):
+    # `with agent` stops the agent's MCP servers as soon as the run ends.
+    with agent, span_listener(show), err.status("running…"), contextlib.redirect_stdout(sys.stderr):
         try:
             return agent.run(prompt), None
         except AgentRunError as error:

@@ -8,6 +8,7 @@ trace whichever framework drove them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -18,6 +19,7 @@ from pydantic import BaseModel, SecretStr
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
 from any_agent.errors import ModelCallError
+from any_agent.model.constrained import constrain_request, read_constrained_answer, repeats_an_answered_call
 from any_agent.model.cost import call_cost
 from any_agent.model.ids import ModelId
 from any_agent.model.retry import RetryPolicy, classify
@@ -64,8 +66,9 @@ class ModelClient:
         retry: RetryPolicy | None = None,
         fallbacks: Sequence[ModelRoute] = (),
         fallback_policy: FallbackPolicy = "stay",
+        constrained: bool | None = None,
     ) -> None:
-        self.primary = ModelRoute(model_id, api_base=api_base, api_key=api_key)
+        self.primary = ModelRoute(model_id, api_base=api_base, api_key=api_key, constrained=constrained)
         self.routes: list[ModelRoute] = [self.primary, *fallbacks]
         self.fallback_policy: FallbackPolicy = fallback_policy
         self.model_args = dict(model_args or {})
@@ -190,6 +193,7 @@ class ModelClient:
         response_format: type[BaseModel] | Mapping[str, Any] | None,
         request: dict[str, Any],
     ) -> ModelResponse:
+        await route.start()
         provider = route.provider_for_this_loop()
         output_type: type[BaseModel] | None = None
         wire_format: dict[str, Any] | None = None
@@ -198,19 +202,41 @@ class ModelClient:
             wire_format = json_schema_format(response_format)
         elif response_format is not None:
             wire_format = dict(response_format)
+        wire_messages: Sequence[Message] = messages
+        wire_tools = [dict(tool) for tool in tools] if tools else None
+        output_schema = wire_format["json_schema"]["schema"] if wire_format and "json_schema" in wire_format else None
+        tools_offered = bool(wire_tools)
+        if route.constrained and (wire_tools or wire_format):
+            wire_messages, wire_format = constrain_request(messages, wire_tools, output_schema, route.schema_style)
+            wire_tools = None
+        spent = Usage()  # tokens of a constrained request asked again, counted with the final one
         attempt = 0
         while True:
             attempt += 1
             try:
                 completion = await provider.acompletion(
                     route.model_id.model,
-                    list(messages),
-                    tools=[dict(tool) for tool in tools] if tools else None,
+                    list(wire_messages),
+                    tools=wire_tools,
                     response_format=wire_format,
                     timeout=self.timeout,
                     **request,
                 )
-                return _to_response(completion, output_type)
+                response = _to_response(completion, None if route.constrained else output_type)
+                if route.constrained:
+                    response = read_constrained_answer(response, structured=output_type is not None)
+                    response = _plus_usage(response, spent)
+                    if tools_offered and repeats_an_answered_call(messages, response):
+                        # Ask once more, with only the answer allowed (see `repeats_an_answered_call`).
+                        wire_messages, wire_format = constrain_request(
+                            messages, None, output_schema, route.schema_style
+                        )
+                        tools_offered = False
+                        spent = response.usage
+                        continue
+                    if output_type is not None and not response.tool_calls:
+                        response = _with_parsed(response, output_type)
+                return response
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as error:
@@ -312,6 +338,16 @@ def _to_response(completion: Any, output_type: type[BaseModel] | None = None) ->
         response_id=completion.id,
         parsed=_parse(message.content, output_type) if output_type is not None and not calls else None,
     )
+
+
+def _plus_usage(response: ModelResponse, usage: Usage) -> ModelResponse:
+    if not usage.total_tokens:
+        return response
+    return dataclasses.replace(response, usage=response.usage + usage)
+
+
+def _with_parsed(response: ModelResponse, output_type: type[BaseModel]) -> ModelResponse:
+    return dataclasses.replace(response, parsed=_parse(response.content, output_type))
 
 
 def _parse(content: str | None, output_type: type[BaseModel]) -> Any:

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from any_agent.errors import ConfigError
+from any_agent.model.constrained import SchemaStyle
 from any_agent.model.ids import ModelId, parse_model_id
+from any_agent.model.local import local_server
 
 if TYPE_CHECKING:
     from any_llm import AnyLLM
@@ -35,9 +37,14 @@ class ModelRoute:
         api_base: str | None = None,
         api_key: SecretStr | str | None = None,
         field: str = "model_id",
+        constrained: bool | None = None,
     ) -> None:
         self.model_id: ModelId = parse_model_id(model_id)
         self.api_base = api_base
+        self.managed = self.model_id.provider == "local"
+        """Whether any-agent serves the model itself (``local:``), starting the server on first use."""
+        self.constrained = self.managed if constrained is None else constrained
+        """Whether tool calls are made by constrained decoding (see `any_agent.model.constrained`)."""
         self._api_key = api_key if isinstance(api_key, SecretStr) or api_key is None else SecretStr(api_key)
         self._field = field
         self._providers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AnyLLM] = weakref.WeakKeyDictionary()
@@ -50,9 +57,23 @@ class ModelRoute:
         """Whether the model runs on the user's own hardware (so costs nothing per token)."""
         return self.model_id.provider in LOCAL_PROVIDERS
 
+    @property
+    def schema_style(self) -> SchemaStyle:
+        """How this route's server takes a JSON schema for constrained decoding."""
+        return "json_object_schema" if self.managed else "json_schema"
+
     def check(self) -> None:
-        """Fail now, at create time, on an unknown provider or a missing key."""
-        self._new_provider()
+        """Fail now, at create time, on an unknown provider, a missing key or a missing local extra."""
+        if self.managed:
+            local_server(self.model_id.model)
+        else:
+            self._new_provider()
+
+    async def start(self) -> None:
+        """Start the local model server if this route needs one (a no-op otherwise)."""
+        if self.managed:
+            server = local_server(self.model_id.model)
+            await asyncio.to_thread(lambda: server.base_url)
 
     def provider_for_this_loop(self) -> AnyLLM:
         """The any-llm provider instance for the running event loop."""
@@ -73,11 +94,14 @@ class ModelRoute:
         from any_llm.exceptions import MissingApiKeyError, UnsupportedParameterError, UnsupportedProviderError
 
         provider = self.model_id.provider
+        api_base = self.api_base
+        if self.managed:
+            provider, api_base = "openai", local_server(self.model_id.model).base_url
         key = self._api_key.get_secret_value() if self._api_key else None
         # An OpenAI-compatible endpoint we were pointed at, or a local server, may go without a key.
-        if key is None and (self.is_local or (self.api_base and provider == "openai")):
+        if key is None and (self.is_local or (api_base and provider == "openai")):
             key = "not-needed"
-        options: dict[str, Any] = {"api_key": key, "api_base": self.api_base, "unified_exceptions": True}
+        options: dict[str, Any] = {"api_key": key, "api_base": api_base, "unified_exceptions": True}
         try:
             try:
                 return AnyLLM.create(provider, max_retries=0, **options)

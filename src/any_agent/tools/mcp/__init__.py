@@ -12,8 +12,8 @@ Example::
     async with Agent.create(config) as agent:  # starts the server; stops it on exit
         trace = await agent.run_async("What time is it in Tokyo?")
 
-Importing this package does not import the ``mcp`` SDK; starting a server does
-(``pip install "any-agent[mcp]"``).
+Importing this package does not import the ``mcp`` SDK (a dependency of any-agent); starting a
+server does, so agents without MCP servers never pay its import time.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def mcp_toolbox(tools: Sequence[Any], *, reserved: Sequence[str] = ()) -> McpToo
         from any_agent.tools.mcp.toolbox import McpToolbox
     except ImportError as error:
         raise ConfigError(
-            f'MCP servers need the mcp package ({error}): pip install "any-agent[mcp]"',
+            f'MCP servers need the mcp package ({error}): pip install --upgrade "any-agent"',
             field=f"tools[{servers[0][0]}]",
         ) from None
     return McpToolbox(servers, reserved=reserved)

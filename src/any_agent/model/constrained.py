@@ -1,0 +1,152 @@
+"""Tool calling by constrained decoding, for small local models.
+
+Small open-weight models rarely write a well-formed tool call on their own. When the server can
+constrain decoding to a JSON schema (llama.cpp's grammars do), every answer can be forced to be
+either a call of one of the offered tools, with arguments that fit its schema, or a final answer.
+The request is rewritten into that protocol here and the answer read back into ordinary tool calls,
+so frameworks, tools and traces see no difference.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from any_agent.model.types import Message, ModelResponse, ToolCall
+
+__all__ = ["SchemaStyle", "constrain_request", "read_constrained_answer", "repeats_an_answered_call"]
+
+SchemaStyle = Literal["json_schema", "json_object_schema"]
+"""How the server takes a schema: OpenAI's ``json_schema`` format, or llama-cpp-python's
+``{"type": "json_object", "schema": ...}``."""
+
+_PROTOCOL = (
+    "You can call these tools:\n{tools}\n\nAnswer with one JSON object: "
+    '{{"tool": <tool name>, "arguments": {{...}}}} to call a tool, or {answer} to give the final answer. '
+    "Call a tool when it helps; answer once you have what you need."
+)
+
+
+def constrain_request(
+    messages: Sequence[Message],
+    tools: Sequence[Mapping[str, Any]] | None,
+    output_schema: Mapping[str, Any] | None,
+    style: SchemaStyle,
+) -> tuple[list[Message], dict[str, Any]]:
+    """The messages and response format that force a tool call or an answer."""
+    functions = [tool["function"] for tool in tools or [] if tool.get("type") == "function"]
+    answer_schema: dict[str, Any] = (
+        dict(output_schema)
+        if output_schema is not None
+        else {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
+    )
+    choices = [
+        {
+            "type": "object",
+            "properties": {"tool": {"const": function["name"]}, "arguments": function.get("parameters", {})},
+            "required": ["tool", "arguments"],
+        }
+        for function in functions
+    ]
+    schema = {"anyOf": [*choices, answer_schema]} if choices else answer_schema
+    if "$defs" in answer_schema:  # keep references resolvable from the root
+        schema = {**schema, "$defs": answer_schema["$defs"]}
+    described = "\n".join(
+        f"- {function['name']}: {function.get('description', '')} Arguments (JSON schema): "
+        f"{json.dumps(function.get('parameters', {}))}"
+        for function in functions
+    )
+    answer_hint = "a JSON object that fits the answer schema" if output_schema is not None else '{"answer": <text>}'
+    rewritten = _as_plain_conversation(messages)
+    if functions:
+        protocol = _PROTOCOL.format(tools=described, answer=answer_hint)
+        rewritten = _with_system(rewritten, protocol)
+    if style == "json_object_schema":
+        response_format: dict[str, Any] = {"type": "json_object", "schema": schema}
+    else:
+        response_format = {"type": "json_schema", "json_schema": {"name": "step", "schema": schema, "strict": False}}
+    return rewritten, response_format
+
+
+def repeats_an_answered_call(messages: Sequence[Message], response: ModelResponse) -> bool:
+    """Whether the model asks again for a call whose result is already in the conversation.
+
+    Small models tend to repeat a call instead of reading its result; the client then asks once more
+    with only the answer allowed, which ends the loop without forbidding different calls of a tool.
+    """
+    answered = {message.get("tool_call_id") for message in messages if message.get("role") == "tool"}
+    earlier = {
+        (
+            call.get("function", {}).get("name"),
+            json.dumps(_loads(call.get("function", {}).get("arguments")), sort_keys=True),
+        )
+        for message in messages
+        if message.get("role") == "assistant"
+        for call in message.get("tool_calls") or []
+        if call.get("id") in answered
+    }
+    return any(
+        (call.name, json.dumps(_loads(call.arguments), sort_keys=True)) in earlier for call in response.tool_calls
+    )
+
+
+def read_constrained_answer(response: ModelResponse, *, structured: bool) -> ModelResponse:
+    """The model's JSON answer as ordinary tool calls or answer text."""
+    try:
+        data = json.loads(response.content or "")
+    except ValueError:
+        return response  # not constrained after all: leave the text as the answer
+    if isinstance(data, dict) and isinstance(data.get("tool"), str) and "arguments" in data:
+        call = ToolCall(f"call_{uuid.uuid4().hex[:12]}", data["tool"], json.dumps(data["arguments"]))
+        return _replace(response, content=None, tool_calls=(call,), finish_reason="tool_calls")
+    if not structured and isinstance(data, dict) and isinstance(data.get("answer"), str):
+        return _replace(response, content=data["answer"])
+    return response
+
+
+def _as_plain_conversation(messages: Sequence[Message]) -> list[Message]:
+    """Tool calls and results as plain text turns, which every chat template can render."""
+    names: dict[str, str] = {}
+    plain: list[Message] = []
+    for message in messages:
+        role = message.get("role")
+        if role == "assistant" and message.get("tool_calls"):
+            calls = []
+            for call in message["tool_calls"]:
+                function = call.get("function", {})
+                names[call.get("id", "")] = function.get("name", "")
+                calls.append(json.dumps({"tool": function.get("name"), "arguments": _loads(function.get("arguments"))}))
+            plain.append({"role": "assistant", "content": "\n".join(calls)})
+        elif role == "tool":
+            name = names.get(message.get("tool_call_id", ""), "the tool")
+            plain.append(
+                {
+                    "role": "user",
+                    "content": f"The tool {name} returned: {message.get('content')}\n"
+                    "If this answers the question, reply with the final answer now.",
+                }
+            )
+        else:
+            plain.append(dict(message))
+    return plain
+
+
+def _with_system(messages: list[Message], protocol: str) -> list[Message]:
+    if messages and messages[0].get("role") == "system":
+        first = {**messages[0], "content": f"{messages[0].get('content') or ''}\n\n{protocol}".strip()}
+        return [first, *messages[1:]]
+    return [{"role": "system", "content": protocol}, *messages]
+
+
+def _loads(text: Any) -> Any:
+    try:
+        return json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        return text
+
+
+def _replace(response: ModelResponse, **changes: Any) -> ModelResponse:
+    return dataclasses.replace(response, **changes)

@@ -1,0 +1,59 @@
+"""``any-agent serve AGENT_FILE --mcp``: an agent file served to MCP clients until Ctrl-C."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from any_agent.agent import Agent
+from any_agent.cli import exit_codes
+from any_agent.config import AgentConfig
+from any_agent.errors import ConfigError
+
+__all__ = ["serve_command"]
+
+
+def serve_command(
+    path: Path,
+    *,
+    mcp: bool,
+    host: str,
+    port: int,
+    framework: str | None,
+    model: str | None,
+    tool_name: str | None = None,
+    err: Console,
+) -> int:
+    """Serve the agent file until interrupted; progress and errors go to ``err``; return the exit code.
+
+    2 when nothing was served (no ``--mcp``, a bad file, a port in use), 1 when serving failed
+    (an MCP server of the agent that cannot start, say). Ctrl-C raises KeyboardInterrupt once the
+    server has shut down and the agent's MCP servers are stopped; the CLI maps it to 130.
+    """
+    if not mcp:
+        err.print(Text("error: say how to serve the agent: --mcp (streamable-HTTP MCP) is the one way so far", "red"))
+        return exit_codes.USAGE
+    overrides = {key: value for key, value in {"framework": framework, "model_id": model}.items() if value}
+    try:
+        agent = Agent.create(AgentConfig.from_file(path, **overrides))
+    except ConfigError as error:
+        err.print(Text(f"error: {error}", style="red"))
+        return exit_codes.USAGE
+    from any_agent.serve.mcp import default_tool_name, serve_mcp
+
+    name = tool_name or default_tool_name(agent)
+    where = f"http://{f'[{host}]' if ':' in host else host}:{port}/mcp"
+    err.print(
+        Text(f"Serving agent {agent.config.name!r} ({agent.framework}) as MCP tool {name!r} at {where}; Ctrl-C stops.")
+    )
+    try:
+        serve_mcp(agent, host=host, port=port, tool_name=tool_name)
+    except OSError as error:
+        err.print(Text(f"error: {error}", style="red"))
+        return exit_codes.USAGE
+    except Exception as error:  # a server that fails to start...: say so, not a traceback
+        err.print(Text(f"error: serving failed: {type(error).__name__}: {error}", style="red"))
+        return exit_codes.FAILED
+    return exit_codes.OK
