@@ -8,7 +8,7 @@ import json
 import pytest
 
 from any_agent import Agent, AgentConfig, MaxTurnsExceeded
-from any_agent.testing import ScriptedLLM
+from any_agent.testing import Fault, ScriptedLLM, plan
 from any_agent.tracing import attributes as attr
 from tests.conformance.conftest import expected_steps, run_scenario
 from tests.conformance.scenarios import FAILING, SCENARIOS, Scenario, per_prompt_handler
@@ -121,3 +121,24 @@ def test_fifty_concurrent_runs_do_not_mix(framework: str) -> None:
         assert steps[2]["arguments"] == {"city": city}
         trace_ids = {span.trace_id for span in trace.spans}  # type: ignore[attr-defined]
         assert len(trace_ids) == 1
+
+
+def test_fallback_model_serves_when_the_primary_is_revoked(framework: str) -> None:
+    """Model choice lives in the core model client, so it works the same on every framework."""
+    script = plan([[("get_weather", {"city": "Paris"})]], final="Sunny in Paris.")
+    with ScriptedLLM(script) as primary, ScriptedLLM(script, model="backup") as backup:
+        primary.inject(Fault.status(401, "access revoked"), times=1)
+        config = AgentConfig(
+            name="conformance",
+            framework=framework,
+            model_id="openai:primary",
+            api_base=primary.base_url,
+            fallback_model_ids=[{"model_id": "openai:backup", "api_base": backup.base_url}],
+            tools=[get_weather],
+        )
+        trace = Agent.create(config).run("Weather in Paris?")
+        assert (len(primary.requests), len(backup.requests)) == (1, 2)
+    assert trace.final_output == "Sunny in Paris."
+    assert trace.models_used == ["openai:backup"]
+    first = trace.operation_spans(attr.OP_CHAT)[0]
+    assert [event.name for event in first.events] == [attr.FALLBACK_EVENT]
