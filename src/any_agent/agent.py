@@ -173,22 +173,21 @@ class Agent:
         """
         messages = _as_messages(prompt)
         recorder = SpanRecorder()
+        conversation_id = conversation_id or uuid.uuid4().hex
+        content = capture_content()
         span = get_tracer().start_span(
             f"{attr.OP_INVOKE_AGENT} {self.config.name}",
             kind=trace.SpanKind.INTERNAL,
-            attributes=self._root_attributes(),
+            attributes=self._root_attributes(conversation_id, messages, content),
         )
         record(span, recorder)
         run = RunContext(
             config=self.config,
             framework=self.framework,
-            conversation_id=conversation_id or uuid.uuid4().hex,
+            conversation_id=conversation_id,
             input_messages=messages,
             span=span,
         )
-        span.set_attribute(attr.CONVERSATION_ID, run.conversation_id)
-        if capture_content():
-            span.set_attribute(attr.INPUT_MESSAGES, json.dumps(input_messages(messages), default=str))
         token = run.activate()
         output: Any = None
         failure: BaseException | None = None
@@ -209,7 +208,7 @@ class Agent:
         problem = self._problem(run, failure)
         if problem is None:
             span.set_status(trace.StatusCode.OK)
-            if capture_content():
+            if content:
                 span.set_attribute(attr.OUTPUT_MESSAGES, json.dumps(_output_messages(output), default=str))
         else:
             span.set_status(trace.StatusCode.ERROR, problem)
@@ -226,7 +225,8 @@ class Agent:
             run_error = AgentRunError(problem, trace=result, cause=cause)
         raise run_error from cause
 
-    def _root_attributes(self) -> dict[str, Any]:
+    def _root_attributes(self, conversation_id: str, messages: list[Message], content: bool) -> dict[str, Any]:
+        """The ``invoke_agent`` span's attributes known at the start, given when it starts (one mapping)."""
         attributes: dict[str, Any] = {
             attr.OPERATION_NAME: attr.OP_INVOKE_AGENT,
             attr.AGENT_NAME: self.config.name,
@@ -236,6 +236,9 @@ class Agent:
         }
         if self.config.description:
             attributes[attr.AGENT_DESCRIPTION] = self.config.description
+        attributes[attr.CONVERSATION_ID] = conversation_id
+        if content:
+            attributes[attr.INPUT_MESSAGES] = json.dumps(input_messages(messages), default=str)
         return attributes
 
     def _problem(self, run: RunContext, failure: BaseException | None) -> str | None:

@@ -46,7 +46,9 @@ def tool(name: str) -> str:
 
 def _history_handler(request: ChatRequest) -> Reply:
     earlier = [m.get("content") for m in request.messages if m.get("role") == "assistant"]
-    return Reply(content=f"Earlier you heard: {earlier[-1] if earlier else 'nothing'}. Now: {request.last_user_message}")
+    return Reply(
+        content=f"Earlier you heard: {earlier[-1] if earlier else 'nothing'}. Now: {request.last_user_message}"
+    )
 
 
 SCENARIOS: list[Scenario] = [
@@ -105,9 +107,7 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "structured_output",
-        plan(
-            [[("get_weather", {"city": "Paris"})], {"city": "Paris", "temperature_c": 21.0, "summary": "sunny"}]
-        ),
+        plan([[("get_weather", {"city": "Paris"})], {"city": "Paris", "temperature_c": 21.0, "summary": "sunny"}]),
         prompt="Report the weather in Paris.",
         tools=(get_weather,),
         config={"output_type": WeatherReport},

@@ -117,7 +117,12 @@ def test_fifty_concurrent_runs_do_not_mix(framework: str) -> None:
     for city, trace in zip(cities, traces, strict=True):
         assert trace.final_output == f"Report: {city}: clear, 20°C"  # type: ignore[attr-defined]
         steps = trace.normalized()  # type: ignore[attr-defined]
-        assert _step_names(steps) == ("invoke_agent conformance", "chat scripted", "execute_tool get_weather", "chat scripted")
+        assert _step_names(steps) == (
+            "invoke_agent conformance",
+            "chat scripted",
+            "execute_tool get_weather",
+            "chat scripted",
+        )
         assert steps[2]["arguments"] == {"city": city}
         trace_ids = {span.trace_id for span in trace.spans}  # type: ignore[attr-defined]
         assert len(trace_ids) == 1

@@ -86,9 +86,7 @@ def test_api_key_never_reaches_trace_or_error() -> None:
 
 def test_trace_round_trips_and_normalizes() -> None:
     with ScriptedLLM(plan([[("get_weather", {"city": "Oslo"})]], final="Cold.")) as llm:
-        agent = Agent.create(
-            AgentConfig(name="w", model_id=llm.model_id, api_base=llm.base_url, tools=[get_weather])
-        )
+        agent = Agent.create(AgentConfig(name="w", model_id=llm.model_id, api_base=llm.base_url, tools=[get_weather]))
         first = agent.run("Weather in Oslo?")
         second = agent.run("Weather in Oslo?")
     assert first.final_output == "Cold."
@@ -122,8 +120,13 @@ def test_content_capture_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> N
 def test_message_list_input_and_bad_role() -> None:
     with ScriptedLLM(echo()) as llm:
         agent = Agent.create(AgentConfig(model_id=llm.model_id, api_base=llm.base_url))
-        trace = agent.run([{"role": "user", "content": "one"}, {"role": "assistant", "content": "ok"},
-                           {"role": "user", "content": "two"}])
+        trace = agent.run(
+            [
+                {"role": "user", "content": "one"},
+                {"role": "assistant", "content": "ok"},
+                {"role": "user", "content": "two"},
+            ]
+        )
         assert trace.final_output == "You said: two"
         assert [m["role"] for m in llm.requests[0].messages] == ["user", "assistant", "user"]
         with pytest.raises(ConfigError, match="role 'robot'"):
@@ -186,4 +189,7 @@ def test_spans_also_reach_the_users_tracer_provider() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "['chat scripted', 'invoke_agent any_agent', 'user work'] ['invoke_agent any_agent', 'chat scripted']" in done.stdout
+    assert (
+        "['chat scripted', 'invoke_agent any_agent', 'user work'] ['invoke_agent any_agent', 'chat scripted']"
+        in done.stdout
+    )

@@ -41,9 +41,10 @@ def test_fallback_serves_the_call_and_the_rest_of_the_run() -> None:
 
 
 def test_primary_first_policy_goes_back_to_the_primary() -> None:
-    with ScriptedLLM(plan([[("lookup", {"term": "a"})]], final="from primary")) as primary, ScriptedLLM(
-        plan([[("lookup", {"term": "a"})]])
-    ) as backup:
+    with (
+        ScriptedLLM(plan([[("lookup", {"term": "a"})]], final="from primary")) as primary,
+        ScriptedLLM(plan([[("lookup", {"term": "a"})]])) as backup,
+    ):
         primary.inject(Fault.server_error(503, retry_after=0), times=2)
         config = AgentConfig(
             model_id="openai:primary-model",
@@ -80,7 +81,7 @@ def test_every_model_failing_reports_the_last_with_the_trail() -> None:
             api_base=primary.base_url,
             fallback_model_ids=[{"model_id": "openai:backup-model", "api_base": backup.base_url}],
         )
-        with pytest.raises(AgentRunError, match="backup-model.*403") as info:
+        with pytest.raises(AgentRunError, match=r"backup-model.*403") as info:
             Agent.create(config).run("go")
     (chat,) = info.value.trace.operation_spans(attr.OP_CHAT)
     assert chat.status == "ERROR"

@@ -6,7 +6,9 @@ A block that cannot run offline (it needs a real provider key) is preceded by a 
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,16 @@ EXAMPLES = _examples()
 
 def test_the_docs_have_examples() -> None:
     assert len(EXAMPLES) >= 8
+
+
+@pytest.fixture(autouse=True)
+def _restore_environment() -> Iterator[None]:
+    """Examples show users setting environment variables (CrewAI's opt-back-in, for one); the
+    process running the rest of the suite must not inherit them."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.mark.parametrize(("where", "code"), EXAMPLES, ids=[where for where, _ in EXAMPLES])

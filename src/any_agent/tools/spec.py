@@ -95,22 +95,28 @@ class ToolSpec:
         run = run or current_run()
         raw = arguments if isinstance(arguments, str) else json.dumps(dict(arguments or {}), default=str)
         parent = run.span_context if run is not None else None
+        content = capture_content()
+        # The attributes known before the call go in when the span starts: one mapping, rather than
+        # a `set_attribute` (the SDK span's lock and checks) each.
+        attributes: dict[str, Any] = {
+            attr.OPERATION_NAME: attr.OP_EXECUTE_TOOL,
+            attr.TOOL_NAME: self.name,
+            attr.TOOL_TYPE: self.kind,
+        }
+        if self.description:
+            attributes[attr.TOOL_DESCRIPTION] = self.description
+        if call_id:
+            attributes[attr.TOOL_CALL_ID] = call_id
+        if content:
+            attributes[attr.TOOL_CALL_ARGUMENTS] = raw
         with get_tracer().start_as_current_span(
             f"{attr.OP_EXECUTE_TOOL} {self.name}",
             context=parent,
             kind=trace.SpanKind.INTERNAL,
+            attributes=attributes,
             record_exception=False,
             set_status_on_exception=False,
         ) as span:
-            span.set_attribute(attr.OPERATION_NAME, attr.OP_EXECUTE_TOOL)
-            span.set_attribute(attr.TOOL_NAME, self.name)
-            span.set_attribute(attr.TOOL_TYPE, self.kind)
-            if self.description:
-                span.set_attribute(attr.TOOL_DESCRIPTION, self.description)
-            if call_id:
-                span.set_attribute(attr.TOOL_CALL_ID, call_id)
-            if capture_content():
-                span.set_attribute(attr.TOOL_CALL_ARGUMENTS, raw)
             # The run is current while the tool runs, so tools (and MCP servers that die) can reach it.
             token = run.activate() if run is not None else None
             try:
@@ -118,7 +124,7 @@ class ToolSpec:
             finally:
                 if token is not None:
                     RunContext.deactivate(token)
-            if capture_content():
+            if content:
                 span.set_attribute(attr.TOOL_CALL_RESULT, result.text)
             if result.is_error:
                 span.set_status(trace.StatusCode.ERROR, result.text)

@@ -95,13 +95,24 @@ _processor = _RecordingProcessor()
 _private_provider: TracerProvider | None = None
 _hooked_providers: set[int] = set()
 _lock = threading.Lock()
+_last: tuple[trace.TracerProvider, trace.Tracer] | None = None
+"""The global provider seen last and our tracer for it.
+
+Every span asks for the tracer, and the SDK's `TracerProvider.get_tracer` builds two scope objects
+and mutates the global warnings filters on every call before returning the tracer it already has
+for our name; a new global provider (the user installing theirs) misses this and is hooked as before.
+"""
 
 
 def get_tracer() -> trace.Tracer:
     """The tracer for any-agent's spans, on the user's SDK provider if there is one."""
-    global _private_provider
+    global _private_provider, _last
     provider = trace.get_tracer_provider()
+    last = _last
+    if last is not None and last[0] is provider:
+        return last[1]
     with _lock:
+        source = provider
         if isinstance(provider, TracerProvider):
             if id(provider) not in _hooked_providers:
                 provider.add_span_processor(_processor)
@@ -111,7 +122,9 @@ def get_tracer() -> trace.Tracer:
                 _private_provider = TracerProvider()
                 _private_provider.add_span_processor(_processor)
             provider = _private_provider
-    return provider.get_tracer(_TRACER_NAME)
+        tracer = provider.get_tracer(_TRACER_NAME)
+        _last = (source, tracer)
+    return tracer
 
 
 def record(span: trace.Span, recorder: SpanRecorder) -> None:

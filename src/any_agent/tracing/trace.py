@@ -8,7 +8,7 @@ of the same agent on two frameworks can be compared step by step.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -73,12 +73,26 @@ class SpanRecord(BaseModel):
             end_ns=span.end_time or 0,
             status=span.status.status_code.name,
             status_description=span.status.description,
-            attributes=dict(span.attributes or {}),
+            attributes=_plain(span.attributes),
             events=[
-                SpanEvent(name=event.name, time_ns=event.timestamp, attributes=dict(event.attributes or {}))
+                SpanEvent(name=event.name, time_ns=event.timestamp, attributes=_plain(event.attributes))
                 for event in span.events
             ],
         )
+
+
+def _plain(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
+    """SDK attributes as a plain dict, in their order.
+
+    The SDK hands out its `BoundedAttributes` (behind a read-only proxy), whose own ``copy()`` copies
+    its dict at C speed; ``dict(attributes)`` would call its Python ``__getitem__`` once per key,
+    for every attribute of every span of every run.
+    """
+    if not attributes:
+        return {}
+    copy = getattr(attributes, "copy", None)
+    copied = copy() if callable(copy) else attributes
+    return copied if type(copied) is dict else dict(copied)
 
 
 class AgentTrace(BaseModel):

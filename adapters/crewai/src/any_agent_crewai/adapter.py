@@ -44,6 +44,7 @@ _OWNED = {
 _QUIET = {"cache": False, "respect_context_window": False, "use_better_compaction": False, "verbose": False}
 _FINAL_ANSWER = "Final Answer:"
 
+
 class CrewAIAdapter(Adapter):
     """Runs agents on CrewAI 1.x."""
 

@@ -1,0 +1,139 @@
+"""The core's own cost per run, without the network: ``python bench/core_cost.py FRAMEWORK [REPS]``.
+
+End-to-end times (`run.py`, `ab.py`) carry the server round trips and their noise, which hide a
+change of a few hundred microseconds per run. Here every model call is answered in-process by a
+fake any-llm provider (the long scenario's script: five ``weather`` tool calls, one per turn, then
+the answer), the tool is async (no thread hop), and what is timed is the rest: the framework, the
+adapter and the core. Two worker processes, this tree's code and the checkout in
+``$BENCH_BASELINE`` (e.g. ``git worktree add --detach /tmp/base HEAD``), run 5 runs at a time in
+alternating order; the ratio new / old is of medians, with a 95% bootstrap interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+PROMPT = "What is the weather in five cities?"
+ANSWER = "Sunny everywhere."
+
+
+async def weather(city: str) -> str:
+    """Get the current weather in a city.
+
+    Args:
+        city: The city's name.
+    """
+    return f"Sunny in {city}"
+
+
+class FakeProvider:
+    """any-llm's ``acompletion``, answered from the script with no I/O."""
+
+    async def acompletion(self, model: str, messages: list[dict[str, Any]], **params: Any) -> Any:
+        done = sum(1 for message in messages if message.get("role") == "tool")
+        if done < 5:
+            call = SimpleNamespace(
+                id=f"call_{done}", function=SimpleNamespace(name="weather", arguments='{"city": "Paris"}')
+            )
+            message, reason = SimpleNamespace(content=None, tool_calls=[call]), "tool_calls"
+        else:
+            message, reason = SimpleNamespace(content=ANSWER, tool_calls=None), "stop"
+        return SimpleNamespace(
+            choices=[SimpleNamespace(message=message, finish_reason=reason)],
+            usage=SimpleNamespace(prompt_tokens=10, completion_tokens=5),
+            model="scripted",
+            id="chatcmpl-1",
+        )
+
+
+async def serve(framework: str) -> None:
+    """Worker: after ``ready``, each line N on stdin runs N runs and answers their times (ns)."""
+    from pydantic import SecretStr
+
+    from any_agent import Agent, AgentConfig
+    from any_agent.model.route import ModelRoute
+
+    fake = FakeProvider()
+    ModelRoute.provider_for_this_loop = lambda self: fake  # type: ignore[assignment,method-assign,return-value]
+    agent = Agent.create(
+        AgentConfig(
+            framework=framework,
+            name="bench",
+            model_id="openai:scripted",
+            api_base="http://127.0.0.1:9/v1",
+            api_key=SecretStr("not-needed"),
+            instructions="You are a weather assistant.",
+            tools=[weather],
+        )
+    )
+    for _ in range(50):
+        result = await agent.run_async(PROMPT)
+    assert result.final_output == ANSWER and len(result.spans) == 12, result.spans
+    print("ready", flush=True)
+    for line in sys.stdin:
+        times = []
+        for _ in range(int(line)):
+            begin = time.perf_counter_ns()
+            await agent.run_async(PROMPT)
+            times.append(time.perf_counter_ns() - begin)
+        print(" ".join(map(str, times)), flush=True)
+
+
+def _worker(framework: str, baseline: Path | None) -> subprocess.Popen[str]:
+    env = {**os.environ, "CORE_COST_WORKER": framework, "CORE_COST_BASELINE": str(baseline or "")}
+    process = subprocess.Popen(
+        [sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    return process
+
+
+def compare(framework: str, reps: int) -> None:
+    """Driver: this tree against ``$BENCH_BASELINE``, interleaved."""
+    workers = {"new": _worker(framework, None), "old": _worker(framework, Path(os.environ["BENCH_BASELINE"]))}
+    times: dict[str, list[int]] = {label: [] for label in workers}
+    try:
+        for rep in range(reps):
+            for label in list(workers)[:: 1 if rep % 2 == 0 else -1]:
+                process = workers[label]
+                assert process.stdin is not None and process.stdout is not None
+                process.stdin.write("5\n")
+                process.stdin.flush()
+                times[label] += [int(ns) for ns in process.stdout.readline().split()]
+    finally:
+        for process in workers.values():
+            process.kill()
+    new, old = statistics.median(times["new"]), statistics.median(times["old"])
+    rng = random.Random(1)
+    ratios = sorted(
+        statistics.median(rng.choices(times["new"], k=len(times["new"])))
+        / statistics.median(rng.choices(times["old"], k=len(times["old"])))
+        for _ in range(1000)
+    )
+    print(
+        f"{framework}: {len(times['new'])} runs each, new {new / 1e3:.0f} µs, old {old / 1e3:.0f} µs per run, "
+        f"new/old {new / old:.3f} [{ratios[25]:.3f}-{ratios[974]:.3f}]"
+    )
+
+
+def _use_checkout(root: Path) -> None:
+    """Import any-agent and its adapters from ``root`` (the editable installs are path entries)."""
+    sys.path[:0] = [str(root / "src"), *(str(path) for path in sorted((root / "adapters").glob("*/src")))]
+
+
+if __name__ == "__main__":
+    if os.environ.get("CORE_COST_WORKER"):
+        if os.environ.get("CORE_COST_BASELINE"):
+            _use_checkout(Path(os.environ["CORE_COST_BASELINE"]))
+        asyncio.run(serve(os.environ["CORE_COST_WORKER"]))
+    else:
+        compare(sys.argv[1] if len(sys.argv) > 1 else "tiny", int(sys.argv[2]) if len(sys.argv) > 2 else 150)

@@ -1,0 +1,343 @@
+"""One benchmark variant in a process of its own, driven by `run.py` over stdin/stdout (JSON lines).
+
+``python worker.py VARIANT BASE_URL``. VARIANT is ``floor``, ``native-<fw>``, ``ours-<fw>``
+(optionally ``ours-<fw>+noop`` for a no-op tracer, ``ours-<fw>+baseline`` for the checkout in
+``$BENCH_BASELINE``) or ``mozilla-<fw>`` (run with mozilla's venv).
+Commands: ``{"cmd": "run", "scenario": s, "n": k}`` → per-run wall times in ns and the answers;
+``{"cmd": "concurrent", "scenario": s, "n": k}`` → the wall time of k concurrent runs;
+``{"cmd": "rss"}`` → the process's peak RSS; ``{"cmd": "quit"}``.
+A long-lived process, so start-up is never timed, and one per variant, so its peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scenarios import API_KEY, INSTRUCTIONS, MODEL, SCENARIOS, get_weather
+
+# The frameworks' own telemetry off, as any-agent's adapters set it (and as their docs say to).
+os.environ.setdefault("CREWAI_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
+os.environ.setdefault("CREWAI_DISABLE_VERSION_CHECK", "true")
+
+Runner = Callable[[str], Awaitable[Any]]
+
+
+def maxrss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+async def floor(base_url: str) -> Runner:
+    """The bare model calls through any-llm and a direct tool call: no agent, no framework, no tracing."""
+    from any_llm import AnyLLM
+
+    provider = AnyLLM.create("openai", api_key=API_KEY, api_base=base_url)
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "Get the current weather in a city.",
+            "parameters": {
+                "type": "object",
+                "properties": {"city": {"type": "string", "description": "The city's name."}},
+                "required": ["city"],
+            },
+        },
+    }
+
+    async def run(prompt: str) -> Any:
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": INSTRUCTIONS},
+            {"role": "user", "content": prompt},
+        ]
+        while True:
+            completion = await provider.acompletion(MODEL, messages, tools=[tool])
+            message = completion.choices[0].message
+            if not message.tool_calls:
+                return message.content
+            messages.append(message.model_dump(include={"role", "content", "tool_calls"}))
+            for call in message.tool_calls:
+                result = get_weather(**json.loads(call.function.arguments))
+                messages.append({"role": "tool", "tool_call_id": call.id, "content": result})
+
+    return run
+
+
+async def native_openai(base_url: str) -> Runner:
+    """The OpenAI Agents SDK with a chat-completions model on a custom client, as its docs show."""
+    from agents import Agent, OpenAIChatCompletionsModel, Runner, function_tool, set_tracing_disabled
+    from openai import AsyncOpenAI
+
+    set_tracing_disabled(True)  # the SDK's docs: no OpenAI key for its trace export with other providers
+    client = AsyncOpenAI(base_url=base_url, api_key=API_KEY)
+    agent = Agent(
+        name="bench",
+        instructions=INSTRUCTIONS,
+        model=OpenAIChatCompletionsModel(model=MODEL, openai_client=client),
+        tools=[function_tool(get_weather)],
+    )
+
+    async def run(prompt: str) -> Any:
+        return (await Runner.run(agent, prompt)).final_output
+
+    return run
+
+
+async def native_langgraph(base_url: str) -> Runner:
+    """LangChain v1 `create_agent` (a LangGraph graph) with `ChatOpenAI`, as its docs show."""
+    # langchain-openai is not a dependency of the project: run.py installs it (with the project's
+    # versions of everything it shares) into an overlay that only this variant puts on its path.
+    sys.path.append(str(Path(__file__).parent / ".venvs" / "overlay"))
+    from langchain.agents import create_agent
+    from langchain_openai import ChatOpenAI
+
+    model = ChatOpenAI(model=MODEL, base_url=base_url, api_key=API_KEY)  # type: ignore[arg-type]
+    agent = create_agent(model, tools=[get_weather], system_prompt=INSTRUCTIONS)
+
+    async def run(prompt: str) -> Any:
+        state = await agent.ainvoke({"messages": [{"role": "user", "content": prompt}]})
+        return state["messages"][-1].content
+
+    return run
+
+
+async def native_crewai(base_url: str) -> Runner:
+    """A CrewAI `Agent` with an OpenAI-compatible `LLM`, run with `kickoff`, as its docs show."""
+    from crewai import LLM, Agent
+    from crewai.tools import tool
+
+    llm = LLM(model=f"openai/{MODEL}", base_url=base_url, api_key=API_KEY)
+    agent = Agent(
+        role="bench",
+        goal="Respond to the user's request.",
+        backstory=INSTRUCTIONS,
+        llm=llm,
+        tools=[tool("get_weather")(get_weather)],
+        verbose=False,
+    )
+
+    async def run(prompt: str) -> Any:
+        # The documented synchronous `kickoff`, on a thread: inside a running event loop CrewAI
+        # would hand back a coroutine instead (its Flow detection).
+        return (await asyncio.to_thread(agent.kickoff, prompt)).raw
+
+    return run
+
+
+async def native_ag2(base_url: str) -> Runner:
+    """An `ag2.Agent` with its `OpenAIConfig` pointed at the server, as its docs show."""
+    import ag2
+    from ag2.config import OpenAIConfig
+
+    agent = ag2.Agent(
+        "bench",
+        INSTRUCTIONS,
+        config=OpenAIConfig(model=MODEL, base_url=base_url, api_key=API_KEY),
+        tools=[get_weather],
+    )
+
+    async def run(prompt: str) -> Any:
+        reply = await agent.ask(prompt)
+        return await reply.content()
+
+    return run
+
+
+async def ours(base_url: str, framework: str, noop_tracer: bool = False) -> tuple[Runner, Any]:
+    """The same agent through any-agent's adapter for ``framework``."""
+    from any_agent import Agent, AgentConfig
+
+    if noop_tracer:
+        _patch_noop_tracer()
+    agent = Agent.create(
+        AgentConfig(
+            framework=framework,
+            name="bench",
+            model_id=f"openai:{MODEL}",
+            api_base=base_url,
+            api_key=API_KEY,
+            instructions=INSTRUCTIONS,
+            tools=[get_weather],
+        )
+    )
+
+    async def run(prompt: str) -> Any:
+        return (await agent.run_async(prompt)).final_output
+
+    return run, agent
+
+
+def _patch_noop_tracer() -> None:
+    """Bench only: every any-agent span on OpenTelemetry's no-op tracer (what a "tracing off" switch would cost).
+
+    The core has no such switch; patching the three modules that create spans measures the price
+    of the spans themselves. The runs' traces are then empty.
+    """
+    from opentelemetry import trace
+
+    import any_agent.agent
+    import any_agent.model.client
+    import any_agent.tools.spec
+
+    tracer = trace.NoOpTracer()
+    for module in (any_agent.agent, any_agent.model.client, any_agent.tools.spec):
+        module.get_tracer = lambda: tracer  # type: ignore[attr-defined]
+
+
+def _patch_proposed_fixes() -> None:
+    """Bench only: the two core fixes proposed in docs/benchmarks.md, to measure what they save.
+
+    One tracer per provider instead of `TracerProvider.get_tracer` on every span, and the price
+    lookup of `call_cost` cached per (model id, usage, response model).
+    """
+    import functools
+
+    from opentelemetry import trace
+
+    import any_agent.agent
+    import any_agent.model.client
+    import any_agent.tools.spec
+    from any_agent.tracing import collector
+
+    original = collector.get_tracer
+    cache: dict[int, trace.Tracer] = {}
+
+    def get_tracer() -> trace.Tracer:
+        provider = trace.get_tracer_provider()
+        tracer = cache.get(id(provider))
+        if tracer is None:
+            tracer = cache[id(provider)] = original()
+        return tracer
+
+    for module in (any_agent.agent, any_agent.model.client, any_agent.tools.spec):
+        module.get_tracer = get_tracer  # type: ignore[attr-defined]
+    any_agent.model.client.call_cost = functools.lru_cache(maxsize=256)(any_agent.model.client.call_cost)  # type: ignore[assignment]
+
+
+def _use_baseline_checkout() -> None:
+    """Bench only: import any-agent and its adapters from another checkout (``ours-<fw>+baseline``).
+
+    ``BENCH_BASELINE`` names a checkout, e.g. ``git worktree add --detach /tmp/base HEAD``, so a change
+    to the core can be timed against the code before it, interleaved in one `ab.py` run. The
+    project's editable installs are path entries, so putting the checkout's first wins.
+    """
+    root = Path(os.environ["BENCH_BASELINE"])
+    paths = [root / "src", *sorted((root / "adapters").glob("*/src"))]
+    assert "any_agent" not in sys.modules, "the baseline must be imported first"
+    sys.path[:0] = [str(path) for path in paths]
+
+
+async def mozilla(base_url: str, framework: str) -> Runner:
+    """mozilla-ai's any-agent 1.18 (PyPI ``any-agent``), from its own venv."""
+    from any_agent import AgentConfig, AnyAgent  # type: ignore[attr-defined]
+
+    config = AgentConfig(
+        model_id=f"openai:{MODEL}",
+        api_base=base_url,
+        api_key=API_KEY,
+        name="bench",
+        instructions=INSTRUCTIONS,
+        tools=[get_weather],
+        callbacks=[],  # its default prints every span to the console (display, not abstraction)
+    )
+    agent = await AnyAgent.create_async(framework, config)
+
+    async def run(prompt: str) -> Any:
+        return (await agent.run_async(prompt)).final_output
+
+    return run
+
+
+async def build(variant: str, base_url: str) -> Runner:
+    kind, _, framework = variant.partition("-")
+    if kind == "floor":
+        return await floor(base_url)
+    if kind == "native":
+        return await {
+            "openai": native_openai,
+            "langgraph": native_langgraph,
+            "crewai": native_crewai,
+            "ag2": native_ag2,
+        }[framework](base_url)
+    if kind == "ours":
+        framework, _, mode = framework.partition("+")
+        if mode == "baseline":
+            _use_baseline_checkout()
+        if mode == "cached":
+            _patch_proposed_fixes()
+        run, _ = await ours(base_url, framework, noop_tracer=mode == "noop")
+        return run
+    if kind == "mozilla":
+        return await mozilla(base_url, framework)
+    raise SystemExit(f"unknown variant {variant}")
+
+
+async def serve(variant: str, base_url: str, protocol: Any) -> None:
+    def send(payload: dict[str, Any]) -> None:
+        protocol.write(json.dumps(payload) + "\n")
+        protocol.flush()
+
+    started = time.perf_counter_ns()
+    run = await build(variant, base_url)
+    send({"ready": True, "setup_ns": time.perf_counter_ns() - started, "maxrss_kib": maxrss_kib()})
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line:
+            return
+        command = json.loads(line)
+        try:
+            if command["cmd"] == "quit":
+                return
+            if command["cmd"] == "rss":
+                send({"maxrss_kib": maxrss_kib()})
+            elif command["cmd"] == "run":
+                prompt = SCENARIOS[command["scenario"]]["prompt"]
+                times, answers = [], []
+                for _ in range(command["n"]):
+                    begin = time.perf_counter_ns()
+                    answer = await run(prompt)
+                    times.append(time.perf_counter_ns() - begin)
+                    answers.append(str(answer))
+                send({"ns": times, "answers": sorted(set(answers))})
+            elif command["cmd"] == "concurrent":
+                prompt = SCENARIOS[command["scenario"]]["prompt"]
+                begin = time.perf_counter_ns()
+                results = await asyncio.gather(*(run(prompt) for _ in range(command["n"])), return_exceptions=True)
+                wall = time.perf_counter_ns() - begin
+                errors = [repr(r)[:300] for r in results if isinstance(r, BaseException)]
+                answers = sorted({str(r) for r in results if not isinstance(r, BaseException)})
+                send(
+                    {
+                        "wall_ns": wall,
+                        "errors": errors[:3],
+                        "n_errors": len(errors),
+                        "answers": answers,
+                        "maxrss_kib": maxrss_kib(),
+                    }
+                )
+        except Exception as error:  # report, keep serving
+            send({"error": f"{type(error).__name__}: {error}"[:2000]})
+
+
+def main() -> None:
+    variant, base_url = sys.argv[1], sys.argv[2]
+    # Frameworks print to stdout (CrewAI's panels...): the protocol gets its own copy of the fd.
+    protocol = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    asyncio.run(serve(variant, base_url, protocol))
+
+
+if __name__ == "__main__":
+    main()
