@@ -12,6 +12,7 @@ alternating order; the ratio new / old is of medians, with a 95% bootstrap inter
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import random
 import statistics
@@ -63,7 +64,14 @@ async def serve(framework: str) -> None:
     from any_agent.model.route import ModelRoute
 
     fake = FakeProvider()
-    ModelRoute.provider_for_this_loop = lambda self: fake  # type: ignore[assignment,method-assign,return-value]
+    if inspect.iscoroutinefunction(ModelRoute.provider_for_this_loop):  # async since the lifetime change
+
+        async def fake_provider(self: ModelRoute) -> FakeProvider:
+            return fake
+
+        ModelRoute.provider_for_this_loop = fake_provider  # type: ignore[assignment,method-assign]
+    else:  # a baseline checkout from before it
+        ModelRoute.provider_for_this_loop = lambda self: fake  # type: ignore[assignment,method-assign,return-value]
     agent = Agent.create(
         AgentConfig(
             framework=framework,

@@ -195,7 +195,7 @@ class ModelClient:
         request: dict[str, Any],
     ) -> ModelResponse:
         await route.start()
-        provider = route.provider_for_this_loop()
+        provider = await route.provider_for_this_loop()
         output_type: type[BaseModel] | None = None
         wire_format: dict[str, Any] | None = None
         if isinstance(response_format, type):

@@ -2,7 +2,7 @@
 
 A model client has a primary route and, optionally, fallback routes. Each route keeps one any-llm
 provider instance per event loop, because an HTTP client's connections belong to the loop that
-opened them.
+opened them, and closes each on that loop (see `any_agent.model.lifetime`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from any_agent.errors import ConfigError
 from any_agent.model.constrained import SchemaStyle
 from any_agent.model.ids import ModelId, parse_model_id
+from any_agent.model.lifetime import close_at_shutdown, close_on_their_loops
 from any_agent.model.local import local_server
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ class ModelRoute:
         self._api_key = api_key if isinstance(api_key, SecretStr) or api_key is None else SecretStr(api_key)
         self._field = field
         self._providers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AnyLLM] = weakref.WeakKeyDictionary()
+        # The finalizer holds the providers, so a dropped route's clients are closed by us, on their
+        # loops, and never by the SDK's `__del__` from whichever thread collects them.
+        weakref.finalize(self, close_on_their_loops, self._providers).atexit = False
 
     def __repr__(self) -> str:
         return f"ModelRoute({str(self.model_id)!r}, api_base={self.api_base!r})"
@@ -75,12 +79,13 @@ class ModelRoute:
             server = local_server(self.model_id.model)
             await asyncio.to_thread(lambda: server.base_url)
 
-    def provider_for_this_loop(self) -> AnyLLM:
+    async def provider_for_this_loop(self) -> AnyLLM:
         """The any-llm provider instance for the running event loop."""
         loop = asyncio.get_running_loop()
         provider = self._providers.get(loop)
         if provider is None:
             provider = self._providers[loop] = self._new_provider()
+            await close_at_shutdown(provider)
         return provider
 
     def redact(self, text: str) -> str:
