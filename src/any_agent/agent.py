@@ -129,14 +129,19 @@ class Agent:
         self.close()
 
     async def aclose(self) -> None:
-        """Stop the agent's MCP servers and wait until their processes are gone; using it again restarts them."""
+        """Stop the agent's MCP servers and close its model connections.
+
+        Waits until the servers' processes are gone; using the agent again restarts and reopens them.
+        """
         if self._mcp is not None:
             await self._mcp.aclose()
+        await self._model.aclose()
 
     def close(self) -> None:
         """`aclose`, for synchronous code."""
         if self._mcp is not None:
             self._mcp.close()
+        run_sync(self._model.aclose())
 
     def serve_mcp(self, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
         """Serve this agent as a tool to MCP clients over streamable HTTP, until interrupted.

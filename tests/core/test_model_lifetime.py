@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from any_agent import Agent, AgentConfig
 from any_agent.model.route import ModelRoute
 from any_agent.testing import ScriptedLLM, echo
 
@@ -111,3 +112,24 @@ def test_a_dropped_routes_clients_are_closed_on_their_own_loop(llm: ScriptedLLM)
         owner.call_soon_threadsafe(owner.stop)
         owner_thread.join(timeout=10)
         owner.close()
+
+
+def test_closing_an_agent_closes_its_connections_and_it_can_run_again(llm: ScriptedLLM) -> None:
+    async def main() -> None:
+        async with Agent.create(AgentConfig(model_id=llm.model_id, api_base=llm.base_url)) as agent:
+            await agent.run_async("one")
+            client = (await agent._model.primary.provider_for_this_loop()).client
+        assert client.is_closed()
+        trace = await agent.run_async("two")  # opens a new client
+        assert trace.final_output == "You said: two"
+        assert (await agent._model.primary.provider_for_this_loop()).client is not client
+
+    asyncio.run(main())
+
+
+def test_closing_an_agent_from_sync_code_closes_the_background_loops_client(llm: ScriptedLLM) -> None:
+    with Agent.create(AgentConfig(model_id=llm.model_id, api_base=llm.base_url)) as agent:
+        agent.run("one")  # on the background loop
+        clients = [provider.client for provider in agent._model.primary._providers.values()]
+    assert len(clients) == 1
+    assert clients[0].is_closed()

@@ -171,6 +171,11 @@ class ModelClient:
                 self._set_route_attributes(span, following)
         raise AssertionError("unreachable: the last route re-raises")
 
+    async def aclose(self) -> None:
+        """Close the provider clients of every route; the next call opens new ones."""
+        for route in self.routes:
+            await route.aclose()
+
     def complete_sync(
         self,
         messages: Sequence[Message],

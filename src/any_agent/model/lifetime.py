@@ -20,10 +20,10 @@ import asyncio
 import inspect
 import logging
 import weakref
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Mapping, MutableMapping
 from typing import Any
 
-__all__ = ["aclose_provider", "close_at_shutdown", "close_on_their_loops"]
+__all__ = ["aclose_provider", "close_at_shutdown", "close_now", "close_on_their_loops"]
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,20 @@ def close_on_their_loops(providers: Mapping[asyncio.AbstractEventLoop, Any]) -> 
             loop.call_soon_threadsafe(_close_dropped, provider)
         except RuntimeError:  # closed in the meantime
             continue
+
+
+async def close_now(providers: MutableMapping[asyncio.AbstractEventLoop, Any]) -> None:
+    """Close and forget every provider in ``providers``.
+
+    Those of the running loop are closed before returning, the others on their own loops, soon after.
+    """
+    loop = asyncio.get_running_loop()
+    opened = dict(providers)
+    providers.clear()
+    here = opened.pop(loop, None)
+    close_on_their_loops(opened)
+    if here is not None:
+        await aclose_provider(here)
 
 
 def _close_dropped(provider: Any) -> None:

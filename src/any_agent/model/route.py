@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from any_agent.errors import ConfigError
 from any_agent.model.constrained import SchemaStyle
 from any_agent.model.ids import ModelId, parse_model_id
-from any_agent.model.lifetime import close_at_shutdown, close_on_their_loops
+from any_agent.model.lifetime import close_at_shutdown, close_now, close_on_their_loops
 from any_agent.model.local import local_server
 
 if TYPE_CHECKING:
@@ -87,6 +87,10 @@ class ModelRoute:
             provider = self._providers[loop] = self._new_provider()
             await close_at_shutdown(provider)
         return provider
+
+    async def aclose(self) -> None:
+        """Close this route's provider clients (each on its own loop); the next call opens a new one."""
+        await close_now(self._providers)
 
     def redact(self, text: str) -> str:
         """``text`` with this route's API key masked."""
