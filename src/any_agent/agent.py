@@ -24,6 +24,7 @@ from any_agent.model.route import ModelRoute
 from any_agent.model.types import Message
 from any_agent.output import OutputError, coerce_output
 from any_agent.registry import load_adapter
+from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tools.mcp import mcp_toolbox
 from any_agent.tools.spec import ToolSpec, tool_specs
 from any_agent.tracing import attributes as attr
@@ -86,7 +87,7 @@ class Agent:
             constrained=config.constrained_decoding,
         )
         tools = tool_specs(config.tools)
-        mcp = mcp_toolbox(config.tools, reserved=[tool.name for tool in tools])
+        mcp = mcp_toolbox(config.tools, reserved=[CATCH_ALL, *(tool.name for tool in tools)])
         if mcp is not None:
             # MCP tools are known once their servers run: build the adapter on first use.
             return cls(config, _Deferred(model, mcp, lambda more: _build(adapter_class, config, model, tools + more)))

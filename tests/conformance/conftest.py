@@ -25,6 +25,8 @@ class Outcome:
     trace: AgentTrace
     error: AgentRunError | None
     requests: list[ChatRequest]
+    base_url: str = ""
+    """The scripted server's base URL (it differs between runs; error messages name it)."""
 
     @property
     def output(self) -> Any:
@@ -48,9 +50,9 @@ def run_scenario(scenario: Scenario, framework: str) -> Outcome:
         agent = Agent.create(config)
         try:
             trace = agent.run(scenario.prompt)
-            return Outcome(trace, None, list(llm.requests))
+            return Outcome(trace, None, list(llm.requests), llm.base_url)
         except AgentRunError as error:
-            return Outcome(error.trace, error, list(llm.requests))
+            return Outcome(error.trace, error, list(llm.requests), llm.base_url)
 
 
 def expected_steps(framework: str, scenario: Scenario, reference: AgentTrace) -> list[dict[str, Any]]:

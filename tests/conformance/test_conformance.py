@@ -7,12 +7,13 @@ import json
 
 import pytest
 
-from any_agent import Agent, AgentConfig, MaxTurnsExceeded
-from any_agent.testing import Fault, ScriptedLLM, plan
+from any_agent import Agent, AgentConfig, AgentRunError, MaxTurnsExceeded
+from any_agent.testing import ChatRequest, Fault, ScriptedLLM, plan
+from any_agent.tools.dispatch import unknown_tool_message
 from any_agent.tracing import attributes as attr
 from tests.conformance.conftest import expected_steps, run_scenario
 from tests.conformance.scenarios import FAILING, SCENARIOS, Scenario, per_prompt_handler
-from tests.conformance.tools import get_weather
+from tests.conformance.tools import LOOKUP_WINDOWS, get_weather
 
 _reference_cache: dict[str, object] = {}
 
@@ -50,10 +51,18 @@ def test_failing_scenario_keeps_partial_trace(framework: str, scenario: Scenario
     if scenario.name == "max_turns_exceeded":
         assert isinstance(outcome.error, MaxTurnsExceeded)
         assert outcome.error.max_turns == 2
+    elif scenario.name == "bad_request_is_not_retried":
+        assert type(outcome.error) is AgentRunError
+        assert "failed (HTTP 400)" in str(outcome.error) and "unsupported parameter" in str(outcome.error)
+        assert len(outcome.requests) == 1  # a request the server rejects is never sent again
     else:
         assert not isinstance(outcome.error, MaxTurnsExceeded)
         assert "500" in str(outcome.error)
         assert len(outcome.requests) == 3  # one try and max_retries=2 retries, no framework retry on top
+    assert str(outcome.error) == str(_reference(scenario).error).replace(  # type: ignore[attr-defined]
+        _reference(scenario).base_url,
+        outcome.base_url,  # type: ignore[attr-defined]
+    )
     assert _step_names(outcome.trace.normalized()) == scenario.expected_steps
     reference = _reference(scenario)
     assert outcome.trace.normalized() == expected_steps(framework, scenario, reference.trace)  # type: ignore[attr-defined]
@@ -147,3 +156,91 @@ def test_fallback_model_serves_when_the_primary_is_revoked(framework: str) -> No
     assert trace.models_used == ["openai:backup"]
     first = trace.operation_spans(attr.OP_CHAT)[0]
     assert [event.name for event in first.events] == [attr.FALLBACK_EVENT]
+
+
+def _sent(requests: list[ChatRequest]) -> list[dict[str, object]]:
+    """What each request told the model, as comparable data: ids and the system prompt left out.
+
+    Frameworks word their own system prompt (CrewAI renders role, goal and backstory); everything else
+    the model is sent must be the same.
+    """
+
+    def message(item: dict[str, object]) -> dict[str, object]:
+        kept = {key: value for key, value in item.items() if key not in {"tool_call_id"}}
+        calls = kept.get("tool_calls")
+        if isinstance(calls, list):
+            kept["tool_calls"] = [
+                {"name": c["function"]["name"], "arguments": c["function"]["arguments"]} for c in calls
+            ]
+        return kept
+
+    sampling = ("temperature", "top_p", "max_tokens", "max_completion_tokens", "seed")
+    return [
+        {
+            "messages": [message(m) for m in request.messages if m.get("role") not in {"system", "developer"}],
+            "tools": request.tools,
+            "response_format": request.response_format,
+            "sampling": {key: request.raw[key] for key in sampling if key in request.raw},
+        }
+        for request in requests
+    ]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS + FAILING, ids=lambda s: s.name)
+def test_requests_match_reference(framework: str, scenario: Scenario) -> None:
+    """The model is sent the same conversation, tools and parameters on every framework."""
+    outcome = run_scenario(scenario, framework)
+    reference = _reference(scenario)
+    assert _sent(outcome.requests) == _sent(reference.requests)  # type: ignore[attr-defined]
+
+
+def _scenario(name: str) -> Scenario:
+    return next(s for s in SCENARIOS + FAILING if s.name == name)
+
+
+def test_unknown_tool_gets_the_core_answer(framework: str) -> None:
+    outcome = run_scenario(_scenario("unknown_tool"), framework)
+    [span] = outcome.trace.operation_spans(attr.OP_EXECUTE_TOOL)
+    assert (span.status, span.attributes[attr.ERROR_TYPE]) == ("ERROR", "UnknownTool")
+    told = [m["content"] for m in outcome.requests[1].messages if m.get("role") == "tool"]
+    assert told == [unknown_tool_message("book_hotel", ["get_weather"])]
+
+
+def test_invalid_json_arguments_are_validated_by_the_core(framework: str) -> None:
+    outcome = run_scenario(_scenario("invalid_json_arguments"), framework)
+    first, second = outcome.trace.operation_spans(attr.OP_EXECUTE_TOOL)
+    assert (first.status, first.attributes[attr.ERROR_TYPE]) == ("ERROR", "InvalidToolArguments")
+    assert "not valid JSON" in str(first.attributes[attr.TOOL_CALL_RESULT])
+    assert second.status != "ERROR"
+    # The model is shown the arguments it wrote, not a framework's repair of them.
+    [call] = next(m for m in outcome.requests[1].messages if m.get("tool_calls"))["tool_calls"]
+    assert call["function"]["arguments"] == '{"city": "Par'
+
+
+def test_model_args_reach_every_request(framework: str) -> None:
+    outcome = run_scenario(_scenario("model_args_reach_the_wire"), framework)
+    assert len(outcome.requests) == 2
+    for request in outcome.requests:
+        limit = request.raw.get("max_tokens", request.raw.get("max_completion_tokens"))  # the SDK renames it
+        assert (request.raw.get("temperature"), request.raw.get("seed"), limit) == (0.25, 7, 300)
+
+
+def test_a_timeout_is_retried(framework: str) -> None:
+    outcome = run_scenario(_scenario("timeout_then_success"), framework)
+    [chat] = outcome.trace.operation_spans(attr.OP_CHAT)
+    assert [(event.name, event.attributes["reason"]) for event in chat.events] == [(attr.RETRY_EVENT, "timeout")]
+    assert len(outcome.requests) == 2
+
+
+def test_tool_calls_of_one_turn_run_concurrently(framework: str) -> None:
+    LOOKUP_WINDOWS.clear()
+    run_scenario(_scenario("overlapping_async_tools"), framework)
+    (_, start_a, end_a), (_, start_b, end_b) = sorted(LOOKUP_WINDOWS)
+    assert start_a < end_b and start_b < end_a, f"{framework} ran the two calls one after the other"
+
+
+def test_history_with_tool_calls_is_sent_verbatim(framework: str) -> None:
+    scenario = _scenario("history_with_tool_calls")
+    outcome = run_scenario(scenario, framework)
+    sent = [m for m in outcome.requests[0].messages if m.get("role") != "system"]
+    assert sent == scenario.prompt

@@ -26,6 +26,7 @@ from any_agent.model.retry import RetryPolicy, classify
 from any_agent.model.route import ModelRoute
 from any_agent.model.types import Message, ModelResponse, ToolCall, Usage
 from any_agent.output import OutputError, coerce_output
+from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.collector import get_tracer
 from any_agent.tracing.content import capture_content
@@ -121,6 +122,10 @@ class ModelClient:
                 raise run.failure
             if not run.begin_model_call():
                 raise TurnLimitReached(f"max_turns={run.config.max_turns} reached")
+        if run is not None:
+            messages = run.calls.restore(messages)
+        if tools:
+            tools = [tool for tool in tools if tool.get("function", {}).get("name") != CATCH_ALL] or None
         request = {key: value for key, value in {**params, **self.model_args}.items() if value is not None}
         first = run.model_route if run is not None and self.fallback_policy == "stay" else 0
         parent = run.span_context if run is not None else None
@@ -143,6 +148,7 @@ class ModelClient:
                 raise
             if run is not None:
                 run.model_route = self.routes.index(route)
+                run.calls.record(response)
             span.set_attributes(_response_attributes(route, response, content))
             return response
 

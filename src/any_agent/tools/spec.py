@@ -22,13 +22,14 @@ from pydantic import BaseModel, ValidationError
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
 from any_agent.errors import ToolDefinitionError
+from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tools.mcp.config import McpHttp, McpStdio
 from any_agent.tools.schema import function_schema
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.collector import get_tracer
 from any_agent.tracing.content import capture_content
 
-__all__ = ["ToolResult", "ToolSpec", "tool_specs", "unknown_tool_message"]
+__all__ = ["ToolResult", "ToolSpec", "tool_specs"]
 
 Executor = Callable[[dict[str, Any]], Awaitable[Any]]
 Validator = Callable[[dict[str, Any]], dict[str, Any]]
@@ -92,8 +93,17 @@ class ToolSpec:
         self, arguments: str | Mapping[str, Any] | None, *, call_id: str | None = None, run: RunContext | None = None
     ) -> ToolResult:
         """Validate, execute and trace one call. Never raises for a tool's own failure."""
-        run = run or current_run()
         raw = arguments if isinstance(arguments, str) else json.dumps(dict(arguments or {}), default=str)
+        return await self.traced(raw, call_id, run or current_run(), functools.partial(self._execute, raw))
+
+    async def traced(
+        self, raw: str, call_id: str | None, run: RunContext | None, execute: Callable[[], Awaitable[ToolResult]]
+    ) -> ToolResult:
+        """Run ``execute`` inside this tool's ``execute_tool`` span, with the run current.
+
+        The core's dispatch uses it directly for outcomes decided before any tool runs (a call of
+        a tool the agent does not have), so those are traced exactly like a call.
+        """
         parent = run.span_context if run is not None else None
         content = capture_content()
         # The attributes known before the call go in when the span starts: one mapping, rather than
@@ -120,7 +130,7 @@ class ToolSpec:
             # The run is current while the tool runs, so tools (and MCP servers that die) can reach it.
             token = run.activate() if run is not None else None
             try:
-                result = await self._execute(raw)
+                result = await execute()
             finally:
                 if token is not None:
                     RunContext.deactivate(token)
@@ -191,6 +201,8 @@ def tool_specs(tools: list[Any]) -> list[ToolSpec]:
         if isinstance(tool, McpStdio | McpHttp):
             continue
         spec = tool if isinstance(tool, ToolSpec) else ToolSpec.from_callable(tool, field_name=f"tools[{index}]")
+        if spec.name == CATCH_ALL:
+            raise ToolDefinitionError(f"the tool name {CATCH_ALL!r} is reserved by any-agent", field=f"tools[{index}]")
         if spec.name in seen:
             raise ToolDefinitionError(
                 f"two tools are named {spec.name!r}; tool names must be unique", field=f"tools[{index}]"
@@ -198,11 +210,6 @@ def tool_specs(tools: list[Any]) -> list[ToolSpec]:
         seen.add(spec.name)
         specs.append(spec)
     return specs
-
-
-def unknown_tool_message(name: str, available: list[str]) -> str:
-    """What the model is told when it calls a tool the agent does not have (the same on every framework)."""
-    return f"Error: there is no tool named {name!r}. Available tools: {', '.join(available) or 'none'}."
 
 
 def _as_text(value: Any) -> str:

@@ -16,10 +16,11 @@ from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
 from any_agent.model.client import ModelClient
+from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
 from any_agent_ag2.messages import to_events
-from any_agent_ag2.model_bridge import RUN_KEY, CoreModelConfig, TurnLimit
-from any_agent_ag2.tool_bridge import CoreTool
+from any_agent_ag2.model_bridge import RUN_KEY, ModelBridge, TurnLimit
+from any_agent_ag2.tool_bridge import ToolBridge
 
 __all__ = ["AG2Adapter"]
 
@@ -51,8 +52,15 @@ class AG2Adapter(Adapter):
             "response_schema": config.output_type,
             **config.agent_args,
         }
-        args["tools"] = [*(CoreTool(spec) for spec in self.tools), *args.get("tools", ())]
-        self._agent: ag2.Agent[Any] = ag2.Agent(config=CoreModelConfig(model), **args)
+        native = list(args.get("tools", ()))
+        self.toolset = Toolset(
+            self.tools,
+            native=[
+                name for tool in native if (name := getattr(tool, "name", None) or getattr(tool, "__name__", None))
+            ],
+        )
+        args["tools"] = [*(ToolBridge(spec, self.toolset) for spec in self.toolset.bridged), *native]
+        self._agent: ag2.Agent[Any] = ag2.Agent(config=ModelBridge(model, self.toolset), **args)
         # Innermost, so it counts the model calls that actually happen (after any user middleware).
         self._agent.add_middleware(Middleware(TurnLimit, max_turns=config.max_turns))
 

@@ -30,8 +30,8 @@ from any_agent.errors import ConfigError
 from any_agent.model.client import ModelClient
 from any_agent.tools.spec import ToolSpec
 from any_agent_crewai.messages import Conversation
-from any_agent_crewai.model_bridge import CoreLLM
-from any_agent_crewai.tool_bridge import CoreTool, spec_for
+from any_agent_crewai.model_bridge import EMPTY_ANSWER, ModelBridge
+from any_agent_crewai.tool_bridge import ToolBridge, spec_for
 
 __all__ = ["CrewAIAdapter"]
 
@@ -95,8 +95,6 @@ class CrewAIAdapter(Adapter):
             )
         if isinstance(error, HookAborted):
             return f"a CrewAI hook aborted the run: {error}"
-        if isinstance(error, ValueError) and "None or empty" in str(error):
-            return "the model answered with no text and no tool call, which CrewAI treats as an error; check the model"
         return super().describe_error(error)
 
     def _kickoff(self, conversation: Conversation, run: RunContext) -> Any:
@@ -112,7 +110,7 @@ class CrewAIAdapter(Adapter):
         return _without_react_extraction(output.raw, conversation.last_reply)
 
     def _build(self, conversation: Conversation, run: RunContext | None) -> Agent:
-        llm = CoreLLM.bound(self.model, self.tools, self.config.output_type, conversation, run)
+        llm = ModelBridge.bound(self.model, self.toolset, self.config.output_type, conversation, run)
         options: dict[str, Any] = {
             "role": self.config.name,
             "goal": self.config.description or _DEFAULT_GOAL,
@@ -121,7 +119,7 @@ class CrewAIAdapter(Adapter):
             **_QUIET,
             **self._agent_args,
         }
-        tools = [CoreTool.bound(spec, conversation, run) for spec in self.tools]
+        tools = [ToolBridge.bound(spec, self.toolset, run) for spec in self.toolset.bridged]
         agent = Agent(llm=llm, tools=tools, **options)
         if agent.llm is not llm:  # an active crewai llm_overlay swapped the model
             raise ConfigError("a crewai llm_overlay replaced the agent's model; any-agent must make every model call")
@@ -138,6 +136,8 @@ def _without_react_extraction(raw: str, last_reply: str | None) -> str:
 
     Without tools CrewAI parses the reply as ReAct text; the answer must be exactly what the model said.
     """
+    if last_reply == "" and raw.strip() == EMPTY_ANSWER.strip():
+        return ""  # the model answered nothing: CrewAI was handed a placeholder
     if not last_reply or raw == last_reply or _FINAL_ANSWER not in last_reply:
         return raw
     extracted = last_reply.split(_FINAL_ANSWER)[-1].strip().removesuffix("```").rstrip()

@@ -27,12 +27,12 @@ from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.tools.spec import ToolSpec
 from any_agent_langgraph.binding import CONFIG_KEY, RunBinding
 from any_agent_langgraph.messages import to_langchain
-from any_agent_langgraph.model_bridge import AnyAgentChatModel
-from any_agent_langgraph.tool_bridge import AnyAgentTool
+from any_agent_langgraph.model_bridge import ModelBridge
+from any_agent_langgraph.tool_bridge import ToolBridge
 
 __all__ = ["GraphFactory", "LangGraphAdapter", "RunInterrupted"]
 
-GraphFactory = Callable[[AnyAgentChatModel, list[AnyAgentTool]], Pregel[Any, Any, Any, Any]]
+GraphFactory = Callable[[ModelBridge, list[ToolBridge]], Pregel[Any, Any, Any, Any]]
 """``agent_args["graph"]``: builds the user's own graph from the core's model and tool bridges."""
 
 # create_agent parameters that AgentConfig fields own.
@@ -51,8 +51,8 @@ class LangGraphAdapter(Adapter):
 
     def __init__(self, config: AgentConfig, model: ModelClient, tools: Sequence[ToolSpec]) -> None:
         super().__init__(config, model, tools)
-        self.chat_model = AnyAgentChatModel(client=model, output_type=config.output_type)
-        self.lc_tools = [AnyAgentTool.from_spec(spec) for spec in self.tools]
+        self.chat_model = ModelBridge(client=model, toolset=self.toolset, output_type=config.output_type)
+        self.lc_tools = [ToolBridge.from_spec(spec, self.toolset) for spec in self.toolset.bridged]
         args = dict(config.agent_args)
         factory = args.pop("graph", None)
         self._preamble: list[BaseMessage] = []
