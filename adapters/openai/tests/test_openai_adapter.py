@@ -1,4 +1,4 @@
-"""The OpenAI Agents SDK adapter's own behaviour; the shared scenarios are in tests/conformance."""
+"""The OpenAI Agents SDK adapter's own behaviour; the shared scenarios are the conformance kit (test_conformance.py)."""
 
 from __future__ import annotations
 

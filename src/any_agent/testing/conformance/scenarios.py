@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from any_agent.testing import ChatRequest, Fault, Reply, ScriptedToolCall, plan
-from tests.conformance.tools import (
+from any_agent.testing.conformance.tools import (
     WeatherReport,
     book_flight,
     convert_currency,
@@ -42,6 +42,7 @@ CHAT = "chat scripted"
 
 
 def tool(name: str) -> str:
+    """The normalized step name of a call of tool ``name``."""
     return f"execute_tool {name}"
 
 
