@@ -201,8 +201,8 @@ def test_agent_args_reach_ag2_and_its_middleware_wraps_core_calls() -> None:
 @pytest.mark.parametrize(
     ("agent_args", "message"),
     [
-        ({"config": object()}, "choose the model with AgentConfig.model_id"),
-        ({"max_rounds": 3}, "ag2.Agent takes no max_rounds; it accepts"),
+        ({"config": object()}, "'config' is set by any-agent for ag2.Agent: use AgentConfig.model_id"),
+        ({"max_rounds": 3}, "ag2.Agent takes no 'max_rounds'; it takes"),
     ],
 )
 def test_agent_args_that_ag2_cannot_take_are_config_errors(agent_args: dict[str, Any], message: str) -> None:

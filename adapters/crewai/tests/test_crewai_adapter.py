@@ -99,7 +99,10 @@ def test_unknown_agent_args_are_refused_with_a_hint(crewai_config) -> None:  # t
 
 @pytest.mark.parametrize("key", ["llm", "function_calling_llm"])
 def test_a_model_in_agent_args_is_refused(crewai_config, key: str) -> None:  # type: ignore[no-untyped-def]
-    with ScriptedLLM(plan(["ok"])) as llm, pytest.raises(ConfigError, match=f"'{key}' cannot be passed to CrewAI"):
+    with (
+        ScriptedLLM(plan(["ok"])) as llm,
+        pytest.raises(ConfigError, match=f"'{key}' is set by any-agent for crewai.Agent"),
+    ):
         Agent.create(crewai_config(llm, agent_args={key: "openai/gpt-4o"}))
 
 

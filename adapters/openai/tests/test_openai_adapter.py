@@ -289,7 +289,10 @@ def test_a_tripped_guardrail_is_named() -> None:
 @pytest.mark.parametrize(
     ("agent_args", "expected"),
     [
-        ({"model": "gpt-4.1"}, "remove 'model' from agent_args"),
+        (
+            {"model": "gpt-4.1"},
+            "'model' is set by any-agent for the OpenAI Agents SDK's Agent",
+        ),
         ({"not_an_sdk_field": 1}, "not_an_sdk_field"),
         ({"run_config": {"no_such_option": True}}, "no_such_option"),
         ({"run_config": 42}, "must be an agents.RunConfig or a dict"),

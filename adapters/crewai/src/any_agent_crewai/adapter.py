@@ -10,7 +10,6 @@ bridges bound to that run, and runs the synchronous ``kickoff`` on a worker thre
 from __future__ import annotations
 
 import asyncio
-import difflib
 from collections.abc import Sequence
 from typing import Any, ClassVar, cast
 
@@ -24,6 +23,7 @@ from crewai.utilities.types import LLMMessage
 from pydantic import ValidationError
 
 from any_agent.adapter import Adapter, run_blocking
+from any_agent.adapter_kit import check_agent_args
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
@@ -37,8 +37,8 @@ __all__ = ["CrewAIAdapter"]
 
 _DEFAULT_GOAL = "Respond to the user's request."
 _OWNED = {
-    "llm": "the model is set by AgentConfig.model_id, api_base and api_key, and called through any-agent",
-    "function_calling_llm": "every model call goes through AgentConfig.model_id",
+    "llm": "AgentConfig.model_id, api_base and api_key (every model call goes through any-agent)",
+    "function_calling_llm": "AgentConfig.model_id (every model call goes through any-agent)",
 }
 # Off unless agent_args turn them on: each would add model calls, cached or deferred tool results, or files.
 _QUIET = {"cache": False, "respect_context_window": False, "use_better_compaction": False, "verbose": False}
@@ -53,12 +53,7 @@ class CrewAIAdapter(Adapter):
     def __init__(self, config: AgentConfig, model: ModelClient, tools: Sequence[ToolSpec]) -> None:
         super().__init__(config, model, tools)
         self._agent_args = dict(config.agent_args)
-        for key, reason in _OWNED.items():
-            if key in self._agent_args:
-                raise ConfigError(f"{key!r} cannot be passed to CrewAI: {reason}", field="agent_args")
-        unknown = sorted(set(self._agent_args) - set(Agent.model_fields))
-        if unknown:
-            raise ConfigError(f"not arguments of crewai.Agent: {_with_hints(unknown)}", field="agent_args")
+        check_agent_args(self._agent_args, framework="crewai.Agent", accepted=Agent.model_fields, owned=_OWNED)
         native_tools = self._agent_args.pop("tools", None) or []
         if not all(isinstance(tool, BaseTool) for tool in native_tools):
             raise ConfigError("'tools' takes CrewAI tools; put callables in AgentConfig.tools", field="agent_args")
@@ -124,11 +119,6 @@ class CrewAIAdapter(Adapter):
         if agent.llm is not llm:  # an active crewai llm_overlay swapped the model
             raise ConfigError("a crewai llm_overlay replaced the agent's model; any-agent must make every model call")
         return agent
-
-
-def _with_hints(keys: list[str]) -> str:
-    hints = {key: difflib.get_close_matches(key, Agent.model_fields, n=1) for key in keys}
-    return ", ".join(f"{key!r}" + (f" (did you mean {hints[key][0]!r}?)" if hints[key] else "") for key in keys)
 
 
 def _without_react_extraction(raw: str, last_reply: str | None) -> str:

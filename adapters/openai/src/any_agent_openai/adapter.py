@@ -23,6 +23,7 @@ from agents.model_settings import ModelSettings
 from pydantic import BaseModel
 
 from any_agent.adapter import Adapter
+from any_agent.adapter_kit import check_agent_args
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
@@ -39,6 +40,9 @@ __all__ = ["OpenAIAgentsAdapter"]
 RUN_CONFIG_KEY = "run_config"
 """The ``agent_args`` key whose value (a `RunConfig` or a dict of its fields) configures every run."""
 
+_OWNED = {"model": "AgentConfig.model_id, api_base and api_key (every model call goes through any-agent)"}
+_ACCEPTED = frozenset({*(field.name for field in dataclasses.fields(SDKAgent)), RUN_CONFIG_KEY})
+
 
 class OpenAIAgentsAdapter(Adapter):
     """Runs agents on the OpenAI Agents SDK, with the core as its model and its tools."""
@@ -48,12 +52,7 @@ class OpenAIAgentsAdapter(Adapter):
     def __init__(self, config: AgentConfig, model: ModelClient, tools: Sequence[ToolSpec]) -> None:
         super().__init__(config, model, tools)
         agent_args = dict(config.agent_args)
-        if "model" in agent_args:
-            raise ConfigError(
-                "the model is set by model_id/api_base/api_key (every model call goes through any-agent); "
-                "remove 'model' from agent_args",
-                field="agent_args",
-            )
+        check_agent_args(agent_args, framework="the OpenAI Agents SDK's Agent", accepted=_ACCEPTED, owned=_OWNED)
         given_run_config = agent_args.pop(RUN_CONFIG_KEY, None)
         extra_tools = list(agent_args.pop("tools", []))
         self.toolset = Toolset(self.tools, native=[tool.name for tool in extra_tools])
