@@ -45,9 +45,13 @@ SILENT = CallListener()
 """The listener of a request nobody listens to."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ModelRequest:
-    """One model call's input, as every layer sees it."""
+    """One model call's input, as every layer sees it.
+
+    Treated as immutable: a layer that changes the request passes a changed copy (`replace`) down.
+    Not a frozen dataclass only because building one costs several times more, on every call.
+    """
 
     messages: Sequence[Message]
     tools: Sequence[Mapping[str, Any]] | None = None
@@ -63,8 +67,23 @@ class ModelRequest:
     listener: CallListener = SILENT
 
     def replace(self, **changes: Any) -> ModelRequest:
-        """A copy with ``changes`` (a layer rewrites the request for the layers below it)."""
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes`` (a layer rewrites the request for the layers below it).
+
+        Written out rather than `dataclasses.replace`, which is about ten times slower.
+        """
+        unknown = changes.keys() - _FIELDS
+        if unknown:
+            raise TypeError(f"ModelRequest has no field {', '.join(sorted(unknown))}")
+        get = changes.get
+        return ModelRequest(
+            get("messages", self.messages),
+            get("tools", self.tools),
+            get("response_format", self.response_format),
+            get("params", self.params),
+            get("run", self.run),
+            get("first_route", self.first_route),
+            get("listener", self.listener),
+        )
 
     @property
     def output_type(self) -> type[BaseModel] | None:
@@ -78,6 +97,9 @@ class ModelRequest:
         if isinstance(self.response_format, type):
             return json_schema_format(self.response_format)
         return dict(self.response_format)
+
+
+_FIELDS = frozenset(field.name for field in dataclasses.fields(ModelRequest))
 
 
 class Model(ABC):

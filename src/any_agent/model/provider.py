@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -44,17 +44,7 @@ class ProviderModel(Model):
 
     async def request(self, request: ModelRequest) -> ModelResponse:
         """One completion call, read into a `ModelResponse`."""
-        route = self._route
-        await route.start()
-        provider = await route.provider_for_this_loop()
-        completion = await provider.acompletion(
-            route.model_id.model,
-            list(request.messages),
-            tools=[dict(tool) for tool in request.tools] if request.tools else None,
-            response_format=request.wire_response_format(),
-            timeout=self.timeout,
-            **request.params,
-        )
+        completion = await self._call(request, request.params)
         try:
             return self.read(completion, request.output_type)
         except Exception as error:
@@ -62,18 +52,9 @@ class ProviderModel(Model):
 
     async def stream(self, request: ModelRequest) -> AsyncGenerator[StreamChunk]:
         """One streamed completion call: its deltas as they arrive, then the assembled answer."""
-        route = self._route
-        await route.start()
-        provider = await route.provider_for_this_loop()
+        # The usage comes in a last chunk when asked for; providers that do not take the option drop it.
         params = {**request.params, "stream": True, "stream_options": {"include_usage": True}}
-        chunks = await provider.acompletion(
-            route.model_id.model,
-            list(request.messages),
-            tools=[dict(tool) for tool in request.tools] if request.tools else None,
-            response_format=request.wire_response_format(),
-            timeout=self.timeout,
-            **params,
-        )
+        chunks = await self._call(request, params)
         answer = _Assembly()
         try:
             async for chunk in chunks:
@@ -93,6 +74,20 @@ class ProviderModel(Model):
         except Exception as error:
             raise self._unreadable(error) from error
         yield FinalResponse(response)
+
+    async def _call(self, request: ModelRequest, params: Mapping[str, Any]) -> Any:
+        """The any-llm call (starting a ``local:`` route's server first, if it is not running)."""
+        route = self._route
+        await route.start()
+        provider = await route.provider_for_this_loop()
+        return await provider.acompletion(
+            route.model_id.model,
+            list(request.messages),
+            tools=[dict(tool) for tool in request.tools] if request.tools else None,
+            response_format=request.wire_response_format(),
+            timeout=self.timeout,
+            **params,
+        )
 
     def read(self, completion: Any, output_type: type[BaseModel] | None) -> ModelResponse:
         """any-llm's ChatCompletion (OpenAI's shape) as a `ModelResponse`."""
