@@ -447,3 +447,13 @@ def test_client_stream_falls_back_before_the_first_chunk(chat_spans: list[Readab
     (span,) = chat_spans
     assert span.name == "chat backup-model"
     assert [event.name for event in span.events] == [attr.FALLBACK_EVENT]
+
+
+def test_a_single_route_is_not_followed() -> None:
+    run = new_run()
+    double = Double("openai:only", answer("ok"))
+    heard = Heard()
+    model = RunAccountingModel(double, stay_on_fallback=True, single_route=True)
+    asyncio.run(model.request(ModelRequest(HELLO, run=run, listener=heard)))
+    assert double.requests[0].listener is heard and double.requests[0].first_route == 0
+    assert run.model_route == 0 and run.model_calls == 1

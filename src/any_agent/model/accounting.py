@@ -30,10 +30,12 @@ class TurnLimitReached(Exception):
 class RunAccountingModel(WrapperModel):
     """Keeps a run's model-call books around the wrapped model."""
 
-    def __init__(self, inner: Model, *, stay_on_fallback: bool) -> None:
+    def __init__(self, inner: Model, *, stay_on_fallback: bool, single_route: bool = False) -> None:
         super().__init__(inner)
         self.stay_on_fallback = stay_on_fallback
         """Start each call from the route that served the run's last one (the ``stay`` policy)."""
+        self.follow_routes = not single_route
+        """Whether there are routes to follow: with one, every call is served by route 0."""
 
     async def request(self, request: ModelRequest) -> ModelResponse:
         """The wrapped model's answer, counted against the run."""
@@ -42,11 +44,12 @@ class RunAccountingModel(WrapperModel):
             return await self.inner.request(request)
         served = self._begin(run, request)
         try:
-            response = await self.inner.request(request.replace(first_route=served.index, listener=served))
+            response = await self.inner.request(request if served is None else request.heard_by(served, served.index))
         except ModelCallError as error:
             run.fail(error)
             raise
-        run.model_route = served.index
+        if served is not None:
+            run.model_route = served.index
         return response
 
     async def stream(self, request: ModelRequest) -> AsyncGenerator[StreamChunk]:
@@ -60,21 +63,24 @@ class RunAccountingModel(WrapperModel):
         served = self._begin(run, request)
         try:
             async with aclosing(
-                self.inner.stream(request.replace(first_route=served.index, listener=served))
+                self.inner.stream(request if served is None else request.heard_by(served, served.index))
             ) as chunks:
                 async for chunk in chunks:
-                    if isinstance(chunk, FinalResponse):
+                    if served is not None and isinstance(chunk, FinalResponse):
                         run.model_route = served.index
                     yield chunk
         except ModelCallError as error:
             run.fail(error)
             raise
 
-    def _begin(self, run: RunContext, request: ModelRequest) -> _ServedRoute:
+    def _begin(self, run: RunContext, request: ModelRequest) -> _ServedRoute | None:
+        """Count the call; return what follows its route (None when there is only one route)."""
         if run.failure is not None:
             raise run.failure
         if not run.begin_model_call():
             raise TurnLimitReached(f"max_turns={run.config.max_turns} reached")
+        if not self.follow_routes:
+            return None
         return _ServedRoute(run.model_route if self.stay_on_fallback else 0, request.listener)
 
 

@@ -85,6 +85,18 @@ class ModelRequest:
             get("listener", self.listener),
         )
 
+    def heard_by(self, listener: CallListener, first_route: int | None = None) -> ModelRequest:
+        """A copy for ``listener`` (and starting from ``first_route``): `replace` for the hot path."""
+        return ModelRequest(
+            self.messages,
+            self.tools,
+            self.response_format,
+            self.params,
+            self.run,
+            self.first_route if first_route is None else first_route,
+            listener,
+        )
+
     @property
     def output_type(self) -> type[BaseModel] | None:
         """The pydantic model the answer is parsed into, if the caller gave one."""

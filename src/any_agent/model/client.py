@@ -77,7 +77,9 @@ class ModelClient:
                 model = ConstrainedModel(model, route.schema_style)
             per_route.append(model)
         chain = per_route[0] if len(per_route) == 1 else FallbackModel(per_route)
-        return RunAccountingModel(InstrumentedModel(chain), stay_on_fallback=self.fallback_policy == "stay")
+        return RunAccountingModel(
+            InstrumentedModel(chain), stay_on_fallback=self.fallback_policy == "stay", single_route=len(per_route) == 1
+        )
 
     def __repr__(self) -> str:
         return f"ModelClient({str(self.model_id)!r}, api_base={self.api_base!r})"

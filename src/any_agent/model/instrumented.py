@@ -57,7 +57,7 @@ class InstrumentedModel(WrapperModel):
         ) as span:
             listener = _SpanListener(span, route, request.listener)
             try:
-                response = await self.inner.request(request.replace(listener=listener))
+                response = await self.inner.request(request.heard_by(listener))
             except ModelCallError as error:
                 _record_failure(span, error)
                 raise
@@ -83,7 +83,7 @@ class InstrumentedModel(WrapperModel):
         first_chunk: float | None = None
         ended = False
         try:
-            async with aclosing(self.inner.stream(request.replace(listener=listener))) as chunks:
+            async with aclosing(self.inner.stream(request.heard_by(listener))) as chunks:
                 while True:
                     token = otel_context.attach(inside)
                     try:

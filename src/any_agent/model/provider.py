@@ -84,7 +84,7 @@ class ProviderModel(Model):
             route.model_id.model,
             list(request.messages),
             tools=[dict(tool) for tool in request.tools] if request.tools else None,
-            response_format=request.wire_response_format(),
+            response_format=request.wire_response_format() if request.response_format is not None else None,
             timeout=self.timeout,
             **params,
         )
