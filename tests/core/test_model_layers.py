@@ -374,6 +374,10 @@ def test_a_failed_call_marks_its_span(chat_spans: list[ReadableSpan]) -> None:
     for span in chat_spans:
         assert span.status.status_code == trace.StatusCode.ERROR and span.status.description == "refused"
         assert dict(span.attributes or {})[attr.ERROR_TYPE] == "400"
+    unreadable = InstrumentedModel(Double("openai:double", ModelResponseError("the answer could not be read")))
+    with pytest.raises(ModelResponseError):
+        asyncio.run(unreadable.request(ModelRequest(HELLO)))
+    assert dict(chat_spans[-1].attributes or {})[attr.ERROR_TYPE] == "model_response_unreadable"
 
 
 # -- run accounting --------------------------------------------------------------------------------
@@ -457,3 +461,32 @@ def test_a_single_route_is_not_followed() -> None:
     asyncio.run(model.request(ModelRequest(HELLO, run=run, listener=heard)))
     assert double.requests[0].listener is heard and double.requests[0].first_route == 0
     assert run.model_route == 0 and run.model_calls == 1
+
+
+class OpensStreams(ProviderModel):
+    """A provider model that keeps the provider's chunk iterators it opened."""
+
+    opened: list[Any]
+
+    async def _call(self, request: ModelRequest, params: Any) -> Any:
+        chunks = await super()._call(request, params)
+        self.opened = [*getattr(self, "opened", []), chunks]
+        return chunks
+
+
+def test_closing_a_stream_part_way_closes_the_providers_stream_through_every_layer() -> None:
+    with ScriptedLLM(echo()) as llm:
+        provider = OpensStreams(route_of(llm), timeout=30)
+        layers = FallbackModel([RetryingModel(provider, NO_WAIT), Double("openai:unused", answer("never"))])
+        model = RunAccountingModel(InstrumentedModel(layers), stay_on_fallback=True)
+
+        async def main() -> list[Any]:
+            stream = model.stream(ModelRequest(HELLO, run=new_run()))
+            first = await anext(stream)
+            await stream.aclose()
+            (opened,) = provider.opened
+            return [first, [chunk async for chunk in opened]]
+
+        first, after_close = asyncio.run(main())
+    assert isinstance(first, TextDelta)
+    assert after_close == []  # closed: the rest of the answer is never read

@@ -135,7 +135,7 @@ class ModelClient:
         The same ``chat`` span as `complete` (plus the time to the first chunk). Retries and
         fallback apply until the first chunk; a failure after it raises `ModelStreamError`. With
         constrained decoding nothing comes until the JSON answer is read. Closing the iterator
-        early (``break``, ``aclose()``) closes the provider's connection.
+        (``aclose()``) closes the provider's connection.
         """
         return self._model.stream(self._request(messages, tools, response_format, run, params))
 

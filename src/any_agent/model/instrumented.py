@@ -19,7 +19,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from pydantic import BaseModel
 
-from any_agent.errors import ModelCallError
+from any_agent.errors import ModelCallError, ModelResponseError, ModelStreamError
 from any_agent.model.base import CallListener, ModelRequest, WrapperModel
 from any_agent.model.cost import call_cost
 from any_agent.model.route import ModelRoute
@@ -135,7 +135,13 @@ class _SpanListener(CallListener):
 
 def _record_failure(span: trace.Span, error: ModelCallError) -> None:
     span.set_status(trace.StatusCode.ERROR, str(error))
-    span.set_attribute(attr.ERROR_TYPE, str(error.status_code or "model_call_failed"))
+    if isinstance(error, ModelResponseError):
+        kind = "model_response_unreadable"
+    elif isinstance(error, ModelStreamError):
+        kind = "model_stream_broken"
+    else:
+        kind = str(error.status_code or "model_call_failed")
+    span.set_attribute(attr.ERROR_TYPE, kind)
 
 
 def _route_attributes(route: ModelRoute) -> dict[str, Any]:
