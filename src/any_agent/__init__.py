@@ -20,6 +20,8 @@ from any_agent.errors import (
     ConfigError,
     MaxTurnsExceeded,
     ModelCallError,
+    ModelResponseError,
+    ModelStreamError,
     ToolDefinitionError,
 )
 from any_agent.model.client import ModelClient, TurnLimitReached
@@ -42,6 +44,8 @@ __all__ = [
     "ModelCallError",
     "ModelClient",
     "ModelResponse",
+    "ModelResponseError",
+    "ModelStreamError",
     "RunContext",
     "RunInput",
     "SpanRecord",
