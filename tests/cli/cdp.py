@@ -158,11 +158,11 @@ class Browser:
                 raise TimeoutError(f"no {method} event within {self.timeout} s")
             return next(event for event in self.events if event["method"] == method)
 
-    def open(self, path: Path) -> None:
-        """Load a local file and wait until it has loaded (again, when it is opened a second time)."""
+    def open(self, path: Path | str) -> None:
+        """Load a local file (or a URL) and wait until it has loaded (again, when opened a second time)."""
         with self._cond:
             self.events = [event for event in self.events if event["method"] != "Page.loadEventFired"]
-        self.send("Page.navigate", {"url": path.resolve().as_uri()})
+        self.send("Page.navigate", {"url": path if isinstance(path, str) else path.resolve().as_uri()})
         self.wait_for_event("Page.loadEventFired")
 
     def set_viewport(self, width: int, height: int) -> None:
