@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from any_agent.cli import exit_codes
+from any_agent.cli.pipes import PipeSafeConsole, silence_output
 
 __all__ = ["app"]
 
@@ -50,15 +51,18 @@ OfflineOption = Annotated[
 
 def _console(*, stderr: bool = False) -> Console:
     # Piped output gets a wide console: a comparison table squeezed into 80 columns is unreadable.
-    console = Console(stderr=stderr, highlight=False)
+    console: Console = PipeSafeConsole(stderr=stderr, highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(stderr=stderr, highlight=False, width=160)
+        console = PipeSafeConsole(stderr=stderr, highlight=False, width=160)
     return console
 
 
 def _finish(command: Callable[[], int]) -> None:
     try:
         code = command()
+    except BrokenPipeError:  # `… | head`: the reader has all it wants
+        silence_output()
+        code = exit_codes.BROKEN_PIPE
     except KeyboardInterrupt:
         _console(stderr=True).print(Text("interrupted", style="red"))
         code = exit_codes.INTERRUPTED

@@ -27,6 +27,7 @@ __all__ = [
     "difference_view",
     "failures",
     "format_output",
+    "prompt_difference_view",
     "shorten",
     "span_line",
     "summary_line",
@@ -260,6 +261,21 @@ def _span_details(span: SpanRecord, width: int) -> list[Text]:
     return details
 
 
+def _first_status(steps: Sequence[dict[str, Any]]) -> str:
+    """The status of a run's root step (its outcome)."""
+    return str(steps[0].get("status")) if steps else ""
+
+
+def prompt_difference_view(prompts: Sequence[str | None], names: Sequence[str]) -> RenderableType:
+    """``trace diff``: the two runs were asked different things, so no step difference means much."""
+    table = Table(show_lines=True, title=Text("The runs answer different prompts.", style="bold yellow"))
+    table.title_justify = "left"
+    for name in names:
+        table.add_column(name, overflow="fold")
+    table.add_row(*(Text("(not in the trace)" if prompt is None else prompt) for prompt in prompts))
+    return table
+
+
 def difference_view(
     difference: Difference | None, left: Sequence[dict[str, Any]], right: Sequence[dict[str, Any]], names: Sequence[str]
 ) -> RenderableType:
@@ -271,10 +287,13 @@ def difference_view(
         f"({names[0]}: {len(left)} steps, {names[1]}: {len(right)} steps).",
         style="bold yellow",
     )
-    same = Text(
-        f"Steps 0 to {difference.index - 1} are the same." if difference.index else "They differ from the first step.",
-        style="dim",
-    )
+    if difference.index:
+        same = Text(f"Steps 0 to {difference.index - 1} are the same", style="dim")
+        if left and right and _first_status(left) != _first_status(right):
+            same += Text(f" (but for the run's outcome: {_first_status(left)} / {_first_status(right)})", style="dim")
+        same += Text(".", style="dim")
+    else:
+        same = Text("They differ from the first step.", style="dim")
     table = Table(show_lines=True)
     table.add_column("Field", style="bold")
     table.add_column(names[0], overflow="fold")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import sys
 from contextlib import AbstractContextManager, nullcontext
@@ -11,10 +13,12 @@ from opentelemetry.sdk.trace import ReadableSpan
 from rich.console import Console
 from rich.text import Text
 
+from any_agent._portal import run_sync
 from any_agent.agent import Agent
 from any_agent.cli import exit_codes
 from any_agent.cli.agent_file import OFFLINE_NOTICE, AgentFile, load_agent_file, missing_key, offline_config
 from any_agent.cli.live import span_listener
+from any_agent.cli.pipes import OutputClosed
 from any_agent.cli.render import format_output, span_line, summary_line
 from any_agent.config import AgentConfig
 from any_agent.errors import AgentRunError, ConfigError
@@ -102,20 +106,45 @@ def run_command(
 
 def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, AgentRunError | None]:
     turns = 0
+    closed = False  # stderr's reader went away: stop printing, cancel the run
+    running: tuple[asyncio.AbstractEventLoop, asyncio.Task[AgentTrace]] | None = None
 
     def show(span: ReadableSpan) -> None:
-        nonlocal turns
+        nonlocal turns, closed
+        if closed:
+            return
         record = SpanRecord.from_otel(span)
         if record.operation == attr.OP_CHAT:
             turns += 1
         line = span_line(record, turns if record.operation == attr.OP_CHAT else None)
-        if line is not None:
+        if line is None:
+            return
+        try:
             err.print(Text("  ") + line, soft_wrap=True)
+        except OutputClosed:  # raised here, in the run's own thread: cancel the run, not this thread
+            closed = True
+            if running is not None:
+                running[0].call_soon_threadsafe(running[1].cancel)
+
+    async def run() -> AgentTrace:
+        nonlocal running
+        task = asyncio.current_task()
+        assert task is not None
+        running = (asyncio.get_running_loop(), task)
+        return await agent.run_async(prompt)
 
     # stdout is for the answer alone: whatever a framework prints goes to stderr.
     # `with agent` stops the agent's MCP servers as soon as the run ends.
     with agent, span_listener(show), err.status("running…"), contextlib.redirect_stdout(sys.stderr):
         try:
-            return agent.run(prompt), None
+            trace: AgentTrace | None = run_sync(run())
         except AgentRunError as error:
-            return error.trace, error
+            trace = None if closed else error.trace
+            if trace is not None:
+                return trace, error
+        except (asyncio.CancelledError, concurrent.futures.CancelledError):
+            if not closed:
+                raise
+        if closed or trace is None:
+            raise OutputClosed
+        return trace, None
