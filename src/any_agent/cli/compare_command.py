@@ -13,7 +13,7 @@ from rich.text import Text
 from any_agent.cli import exit_codes
 from any_agent.cli.agent_file import load_agent_file
 from any_agent.cli.compare import AgentInfo, CellResult, Comparison, RunResult, run_matrix
-from any_agent.cli.render import TIMES, comparison_table, failures, shorten
+from any_agent.cli.render import TIMES, comparison_view, failures, shorten
 from any_agent.cli.run_command import choose_prompt, model_context
 from any_agent.errors import ConfigError
 from any_agent.registry import installed_frameworks
@@ -96,7 +96,7 @@ def compare_command(
                 )
             )
     table_console = err if json_out == "-" else out
-    table_console.print(comparison_table(comparison))
+    table_console.print(comparison_view(comparison, width=table_console.width))
     for line in failures(comparison):
         err.print(line, soft_wrap=True)
     write_outputs(comparison, html=html, json_out=json_out, err=err)

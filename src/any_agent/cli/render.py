@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -17,6 +18,7 @@ from rich.tree import Tree
 
 from any_agent.cli.align import Difference
 from any_agent.cli.compare import CellResult, Comparison, Spread, cost_of
+from any_agent.cli.numbers import format_cost
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.trace import AgentTrace, SpanRecord
 
@@ -24,6 +26,7 @@ __all__ = [
     "NONE",
     "TIMES",
     "comparison_table",
+    "comparison_view",
     "difference_view",
     "failures",
     "format_output",
@@ -134,7 +137,7 @@ def summary_line(trace: AgentTrace) -> Text:
         f"{turns} turn{'s' if turns != 1 else ''}",
         f"{tools} tool call{'s' if tools != 1 else ''}",
         f"{usage.input_tokens} in / {usage.output_tokens} out tokens",
-        "cost unknown" if cost is None else f"cost ${cost:.4f}",
+        f"cost {format_cost(cost)}",
         _seconds(trace.duration.total_seconds()),
     ]
     return Text(" · ".join(parts), style="bold")
@@ -146,12 +149,13 @@ def _number(value: float | None) -> str:
     return f"{value:g}"
 
 
-def _wall(spread: Spread | None, repeat: int) -> str:
+def _wall(spread: Spread | None, repeat: int, *, range_below: bool = False) -> str:
     if spread is None:
         return NONE
     if repeat <= 1 or spread.min == spread.max:
         return _seconds(spread.median)
-    return f"{_seconds(spread.median)} ({_seconds(spread.min)}{NONE}{_seconds(spread.max)})"
+    separator = "\n" if range_below else " "
+    return f"{_seconds(spread.median)}{separator}({_seconds(spread.min)}{NONE}{_seconds(spread.max)})"
 
 
 def _status(cell: CellResult) -> Text:
@@ -161,36 +165,100 @@ def _status(cell: CellResult) -> Text:
     return Text(cell.status, style=_STATUS_STYLE[cell.status])
 
 
+WIDE_TABLE = 120
+"""Below this many columns the answers go under the table: an answer column squeezed any narrower
+prints one word per line and pushes the numbers into ellipses."""
+
+
+def comparison_view(comparison: Comparison, *, width: int) -> RenderableType:
+    """The comparison table fitted to ``width`` columns; the answers below it on a narrow terminal."""
+    if width >= WIDE_TABLE:
+        return comparison_table(comparison, output_width=max(32, min(80, width - 100)))
+    return Group(_narrow_table(comparison), Text(""), *_answers(comparison))
+
+
 def comparison_table(comparison: Comparison, *, output_width: int = 48) -> Table:
     """One row per cell: status, answer, counts, tokens, cost, wall time (median and range)."""
-    title = f"{comparison.agent.name}: {shorten(comparison.agent.prompt, 70)}"
-    table = Table(title=Text(title), title_justify="left", show_lines=False)
-    table.add_column("Framework", style="bold", no_wrap=True)
-    table.add_column("Model", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Final output", max_width=output_width, overflow="fold")
+    table = Table(title=_title(comparison), title_justify="left", show_lines=False)
+    table.add_column("Framework", style="bold", overflow="fold")
+    table.add_column("Model", overflow="fold")
+    table.add_column("Status", overflow="fold")
+    table.add_column("Final output", min_width=16, max_width=output_width, overflow="fold")
     for header in ("Model calls", "Tool calls", "In tokens", "Out tokens", "Cost"):
-        table.add_column(header, justify="right")
-    table.add_column("Wall time" + (" (median, range)" if comparison.repeat > 1 else ""), justify="right")
+        table.add_column(header, justify="right", no_wrap=True)
+    wall = "Wall time" + (" (median, range)" if comparison.repeat > 1 else "")
+    table.add_column(wall, justify="right", no_wrap=True)
     for cell in comparison.cells:
-        summary = cell.summary
-        if cell.status == "failed":
-            output = Text(shorten(cell.failure_reason or "failed", output_width * 2), style="red")
-        else:
-            output = Text(shorten(summary.final_output, output_width * 2))
-        table.add_row(
-            Text(cell.framework),
-            Text(_model_label(cell.model, comparison.offline)),
-            _status(cell),
-            output,
-            _number(summary.model_calls),
-            _number(summary.tool_calls),
-            _number(summary.input_tokens),
-            _number(summary.output_tokens),
-            "unknown" if summary.cost is None else f"${summary.cost:.4f}",
-            _wall(summary.wall_seconds, comparison.repeat),
-        )
+        names = [Text(cell.framework), Text(_model_label(cell.model, comparison.offline))]
+        table.add_row(*names, _status(cell), _output(cell, output_width * 2), *_numbers(cell, comparison.repeat))
     return table
+
+
+def _narrow_table(comparison: Comparison) -> Table:
+    """The numbers only, with short headers and light borders: it fits 80 columns."""
+    one_model = len(comparison.models) == 1
+    title = _title(comparison)
+    if one_model:
+        title += Text(f" on {_model_label(comparison.models[0], comparison.offline)}")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    names = [cell.framework if one_model else f"{cell.framework}{TIMES}{cell.model}" for cell in comparison.cells]
+    widest = max((len(name) for name in names), default=9)
+    header = "Framework" if one_model else f"Framework{TIMES}model"
+    table.add_column(header, style="bold", overflow="fold", min_width=min(widest, 16))
+    table.add_column("Status", overflow="fold")
+    for header in ("Calls", "Tools", "In", "Out", "Cost"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("Time", justify="right", no_wrap=True)
+    for name, cell in zip(names, comparison.cells, strict=True):
+        table.add_row(Text(name), _status(cell), *_numbers(cell, comparison.repeat, range_below=True))
+    table.caption = Text("Calls: model calls · Tools: tool calls · In / Out: tokens · Time: wall time", style="dim")
+    table.caption_justify = "left"
+    return table
+
+
+def _title(comparison: Comparison) -> Text:
+    return Text(f"{comparison.agent.name}: {shorten(comparison.agent.prompt, 70)}")
+
+
+def _numbers(cell: CellResult, repeat: int, *, range_below: bool = False) -> list[RenderableType]:
+    """Counts, tokens, cost, wall time; an en dash for a cell that never ran."""
+    summary = cell.summary
+    if summary.model_calls is None:
+        return [NONE] * 6
+    return [
+        _number(summary.model_calls),
+        _number(summary.tool_calls),
+        _number(summary.input_tokens),
+        _number(summary.output_tokens),
+        format_cost(summary.cost),
+        _wall(summary.wall_seconds, repeat, range_below=range_below),
+    ]
+
+
+def _output(cell: CellResult, width: int) -> Text:
+    if cell.status == "failed":
+        return Text(shorten(cell.failure_reason or "failed", width), style="red")
+    return Text(shorten(cell.summary.final_output, width))
+
+
+def _answers(comparison: Comparison) -> list[Text]:
+    """Each cell's answer in full (folded by the terminal), an identical one as "same as ..."."""
+    lines = [Text("Final outputs", style="bold")]
+    seen: dict[str, str] = {}
+    one_model = len(comparison.models) == 1
+    for cell in comparison.cells:
+        label = Text(f"{cell.framework}: " if one_model else f"{cell.framework}{TIMES}{cell.model}: ", style="bold")
+        if cell.status == "failed":
+            lines.append(label + Text("failed (the reason follows)", style="red"))
+            continue
+        answer = format_output(cell.summary.final_output)
+        key = " ".join(answer.split())
+        if key in seen:
+            lines.append(label + Text(f"same as {seen[key]}", style="dim"))
+        else:
+            seen[key] = cell.framework
+            lines.append(label + Text(answer))
+    return lines
 
 
 def _model_label(model: str, offline: bool) -> str:
