@@ -197,10 +197,14 @@ def serve(
         str | None, typer.Option("--framework", "-f", help="Run on this framework instead of the file's.")
     ] = None,
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Use this model (provider:model) instead of the file's.")
+        str | None,
+        typer.Option("--model", "-m", help="Use this model (provider:model) instead of the file's; always a real one."),
     ] = None,
+    offline: OfflineOption = False,
 ) -> None:
     """Serve an agent file to MCP clients (IDEs, assistants, other agents) until Ctrl-C.
+
+    Without a provider key (and without --model) it serves on the scripted offline model and says so.
 
     Exit code 2: nothing was served (no --mcp, a bad file, a port in use); 1: serving failed; 130: Ctrl-C.
     """
@@ -215,6 +219,7 @@ def serve(
             framework=framework,
             model=model,
             tool_name=tool_name,
+            offline=offline,
             err=_console(stderr=True),
         )
     )

@@ -56,7 +56,7 @@ def compare_command(
         return exit_codes.USAGE
     # The reference loop first: the report aligns the other frameworks' steps against it.
     frameworks = frameworks or sorted(installed_frameworks(), key=lambda name: (name != "tiny", name))
-    context, is_offline = model_context(agent_file, offline=offline, model_given=bool(models), err=err)
+    context, is_offline = model_context(agent_file, offline=offline, model_given=bool(models), err=err, prompt=text)
     with context as config:
         matrix = models or [config.model_id]
         comparison = Comparison(

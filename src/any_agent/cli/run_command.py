@@ -16,7 +16,15 @@ from rich.text import Text
 from any_agent._portal import run_sync
 from any_agent.agent import Agent
 from any_agent.cli import exit_codes
-from any_agent.cli.agent_file import OFFLINE_NOTICE, AgentFile, load_agent_file, missing_key, offline_config
+from any_agent.cli.agent_file import (
+    FORCED_OFFLINE_NOTICE,
+    OFFLINE_NOTICE,
+    AgentFile,
+    ignored_prompt_notice,
+    load_agent_file,
+    missing_key,
+    offline_config,
+)
 from any_agent.cli.live import span_listener
 from any_agent.cli.pipes import OutputClosed
 from any_agent.cli.render import format_output, span_line, summary_line
@@ -46,15 +54,23 @@ def choose_prompt(agent_file: AgentFile, prompt: str | None, err: Console) -> st
 
 
 def model_context(
-    agent_file: AgentFile, *, offline: bool, model_given: bool, err: Console
+    agent_file: AgentFile, *, offline: bool, model_given: bool, err: Console, prompt: str | None = None
 ) -> tuple[AbstractContextManager[AgentConfig], bool]:
-    """The config to run with, on the scripted model when forced or when no provider key is set."""
-    if not offline and not model_given and missing_key(agent_file.config) is not None:
-        offline = True
-    if offline:
-        err.print(Text(OFFLINE_NOTICE, style="yellow"), soft_wrap=True)
-        return offline_config(agent_file), True
-    return nullcontext(agent_file.config), False
+    """The config to run with, on the scripted model when forced or when no provider key is set.
+
+    Says why it runs offline, and whether the scripted model will ignore ``prompt`` (None: the
+    prompts come from elsewhere, as with ``serve``).
+    """
+    notice = FORCED_OFFLINE_NOTICE if offline else None
+    if notice is None and not model_given and missing_key(agent_file.config) is not None:
+        notice = OFFLINE_NOTICE
+    if notice is None:
+        return nullcontext(agent_file.config), False
+    err.print(Text(notice, style="yellow"), soft_wrap=True)
+    ignored = ignored_prompt_notice(agent_file, prompt)
+    if ignored is not None:
+        err.print(Text(ignored, style="yellow"), soft_wrap=True)
+    return offline_config(agent_file), True
 
 
 def run_command(
@@ -77,7 +93,7 @@ def run_command(
     text = choose_prompt(agent_file, prompt, err)
     if text is None:
         return exit_codes.USAGE
-    context, _ = model_context(agent_file, offline=offline, model_given=model is not None, err=err)
+    context, _ = model_context(agent_file, offline=offline, model_given=model is not None, err=err, prompt=text)
     with context as config:
         try:
             agent = Agent.create(config)
