@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
@@ -18,7 +20,7 @@ from any_agent.cli.run_command import choose_prompt, model_context
 from any_agent.errors import ConfigError
 from any_agent.registry import installed_frameworks
 
-__all__ = ["compare_command", "split_list", "write_outputs"]
+__all__ = ["compare_command", "load_results", "split_list", "write_outputs"]
 
 
 def split_list(value: str | None) -> list[str]:
@@ -101,6 +103,29 @@ def compare_command(
         err.print(line, soft_wrap=True)
     write_outputs(comparison, html=html, json_out=json_out, err=err)
     return exit_codes.OK if comparison.all_ok else exit_codes.FAILED
+
+
+def load_results(path: Path) -> Comparison:
+    """Read a ``compare --json`` file; `ValueError` says in one line what is wrong with it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror}") from None
+    not_results = f"{path} is not a compare --json results file"
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise ValueError(f"{not_results}: not JSON ({error})") from None
+    if isinstance(data, dict) and "spans" in data and "cells" not in data:
+        raise ValueError(f"{not_results}: it is a trace (`any-agent trace show` reads those)")
+    try:
+        return Comparison.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in item['loc']) or 'top level'}: {item['msg']}" for item in error.errors()
+        ]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ValueError(f"{not_results}: {problems[0]}{more}") from None
 
 
 def write_outputs(comparison: Comparison, *, html: Path | None, json_out: str | None, err: Console) -> None:

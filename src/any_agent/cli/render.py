@@ -313,7 +313,8 @@ def _span_label(span: SpanRecord) -> Text:
 def _span_details(span: SpanRecord, width: int) -> list[Text]:
     details: list[Text] = []
     if span.operation == attr.OP_CHAT:
-        details.extend(Text("calls ", style="dim") + Text(call, style="cyan") for call in _tool_calls(span))
+        calls = _tool_calls(span)
+        details.extend(Text("calls ", style="dim") + Text(shorten(call, width), style="cyan") for call in calls)
         said = _answer_text(span)
         if said:
             details.append(Text("says ", style="dim") + Text(shorten(said, width)))
