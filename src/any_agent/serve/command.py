@@ -65,11 +65,8 @@ def _serve(agent: Agent, *, host: str, port: int, tool_name: str | None, err: Co
     where = f"http://{f'[{host}]' if ':' in host else host}:{port}/mcp"
 
     def announce() -> None:  # only once the port is ours and the agent's MCP servers run
-        err.print(
-            Text(f"Serving agent {agent.config.name!r} ({agent.framework}) as MCP tool {name!r} at {where}; "),
-            Text("Ctrl-C stops."),
-            soft_wrap=True,
-        )
+        serving = f"Serving agent {agent.config.name!r} ({agent.framework}) as MCP tool {name!r} at {where}"
+        err.print(Text(f"{serving}; Ctrl-C stops."), soft_wrap=True)
 
     try:
         serve_mcp(agent, host=host, port=port, tool_name=tool_name, on_ready=announce)
