@@ -153,14 +153,10 @@ def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, Agen
     # `with agent` stops the agent's MCP servers as soon as the run ends.
     with agent, span_listener(show), err.status("running…"), contextlib.redirect_stdout(sys.stderr):
         try:
-            trace: AgentTrace | None = run_sync(run())
+            return run_sync(run()), None
         except AgentRunError as error:
-            trace = None if closed else error.trace
-            if trace is not None:
-                return trace, error
+            return error.trace, error
         except (asyncio.CancelledError, concurrent.futures.CancelledError):
-            if not closed:
-                raise
-        if closed or trace is None:
-            raise OutputClosed
-        return trace, None
+            if closed:  # cancelled by `show` above: end the command as a closed pipe does
+                raise OutputClosed from None
+            raise
