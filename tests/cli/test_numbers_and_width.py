@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from any_agent.cli.compare import Comparison
 from any_agent.cli.numbers import format_cost
 from any_agent.cli.render import NONE
 from any_agent.testing import ScriptedLLM, plan
@@ -84,3 +85,22 @@ def test_a_wide_terminal_keeps_the_answers_in_the_table(invoke: Invoke) -> None:
     assert max(len(line) for line in lines_of(result.stdout)) <= 160
     header = next(line for line in result.stdout.splitlines() if "Framework" in line)
     assert "Final output" in header and "Model calls" in header
+
+
+@pytest.mark.parametrize("width", [100, 120, 140, 160])
+def test_no_width_crops_a_number(invoke: Invoke, tmp_path: Path, width: int) -> None:
+    results = tmp_path / "results.json"
+    agent = EXAMPLES / "weather" / "agent.yaml"
+    args = ("compare", agent, "-f", "tiny,langgraph", "--repeat", "2", "--json", results)
+    result = invoke(*args, env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.output
+    lines = lines_of(result.stdout)
+    assert max(len(line) for line in lines) <= width, "\n".join(lines)
+    words = result.stdout.split()
+    comparison = Comparison.model_validate_json(results.read_text(encoding="utf-8"))
+    for cell in comparison.cells:
+        spread = cell.summary.wall_seconds
+        assert spread is not None
+        for value in (spread.median, spread.min, spread.max):
+            shown = f"{value * 1000:.0f}" if value < 1 else f"{value:.2f}"  # "172" of "172 ms"
+            assert any(shown in word for word in words), (shown, result.stdout)

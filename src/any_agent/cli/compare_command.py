@@ -98,7 +98,7 @@ def compare_command(
                 )
             )
     table_console = err if json_out == "-" else out
-    table_console.print(comparison_view(comparison, width=table_console.width))
+    table_console.print(comparison_view(comparison, table_console))
     for line in failures(comparison):
         err.print(line, soft_wrap=True)
     write_outputs(comparison, html=html, json_out=json_out, err=err)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -170,11 +170,30 @@ WIDE_TABLE = 120
 prints one word per line and pushes the numbers into ellipses."""
 
 
-def comparison_view(comparison: Comparison, *, width: int) -> RenderableType:
-    """The comparison table fitted to ``width`` columns; the answers below it on a narrow terminal."""
-    if width >= WIDE_TABLE:
+def comparison_view(comparison: Comparison, console: Console) -> RenderableType:
+    """The comparison table fitted to the console's width; the answers below it when it is narrow.
+
+    The wide table (answers in a column) is used only when every column fits at its minimum width:
+    rich would otherwise crop the numbers at the right edge.
+    """
+    width = console.width
+    if width >= max(WIDE_TABLE, _wide_minimum(comparison)):
         return comparison_table(comparison, output_width=max(32, min(80, width - 100)))
     return Group(_narrow_table(comparison), Text(""), *_answers(comparison))
+
+
+def _wide_minimum(comparison: Comparison) -> int:
+    """The width the wide table needs without folding a name into slivers or cropping a number."""
+    numbers = [[str(cell) for cell in _numbers(each, comparison.repeat)] for each in comparison.cells]
+    headers = ["Model calls", "Tool calls", "In tokens", "Out tokens", "Cost", "Wall time (median, range)"]
+    widths = [max([len(header), *(len(row[index]) for row in numbers)]) for index, header in enumerate(headers)]
+    if comparison.repeat <= 1:
+        widths[-1] = max([len("Wall time"), *(len(row[-1]) for row in numbers)])
+    names = [len(each.framework) for each in comparison.cells] + [len("Framework")]
+    models = [len(_model_label(each.model, comparison.offline)) for each in comparison.cells]
+    statuses = [len(_status(each)) for each in comparison.cells] + [len("Status")]
+    text = max(names) + min(max(models, default=5), 20) + max(statuses) + 16  # 16: the answer column's minimum
+    return text + sum(widths) + 3 * (4 + len(widths)) + 1
 
 
 def comparison_table(comparison: Comparison, *, output_width: int = 48) -> Table:
