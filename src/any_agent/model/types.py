@@ -59,6 +59,14 @@ class Usage:
     def __add__(self, other: Usage) -> Usage:
         return Usage(self.input_tokens + other.input_tokens, self.output_tokens + other.output_tokens)
 
+    def as_openai(self) -> dict[str, int]:
+        """The counts in OpenAI's ``usage`` shape, which several frameworks take as they are."""
+        return {
+            "prompt_tokens": self.input_tokens,
+            "completion_tokens": self.output_tokens,
+            "total_tokens": self.total_tokens,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class ModelResponse:

@@ -117,11 +117,7 @@ class ModelBridgeClient(LLMClient):
             tool_calls=ToolCallsEvent(
                 [ToolCallEvent(id=call.id, name=call.name, arguments=call.arguments) for call in response.tool_calls]
             ),
-            usage=Usage(
-                prompt_tokens=response.usage.input_tokens,
-                completion_tokens=response.usage.output_tokens,
-                total_tokens=response.usage.total_tokens,
-            ),
+            usage=Usage(**response.usage.as_openai()),
             model=response.model,
             provider=self._model.provider,
             finish_reason=response.finish_reason,

@@ -117,11 +117,7 @@ class ModelBridge(BaseLLM):
         return {"tools": definitions or None, "response_format": self._output_type or response_model}
 
     def _answer(self, response: ModelResponse, from_task: Any, from_agent: Any) -> Any:
-        usage = {
-            "prompt_tokens": response.usage.input_tokens,
-            "completion_tokens": response.usage.output_tokens,
-            "total_tokens": response.usage.total_tokens,
-        }
+        usage = response.usage.as_openai()
         self._track_token_usage_internal(usage)
         answer: Any
         if response.tool_calls:

@@ -99,10 +99,6 @@ def to_chunk(response: ModelResponse, model: str) -> ChatCompletionChunk:
                     "finish_reason": response.finish_reason if response.finish_reason in _FINISH_REASONS else None,
                 }
             ],
-            "usage": {
-                "prompt_tokens": usage.input_tokens,
-                "completion_tokens": usage.output_tokens,
-                "total_tokens": usage.total_tokens,
-            },
+            "usage": usage.as_openai(),
         }
     )
