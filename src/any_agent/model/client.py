@@ -199,7 +199,17 @@ class ModelClient:
         response_format: type[BaseModel] | Mapping[str, Any] | None,
         request: dict[str, Any],
     ) -> ModelResponse:
-        await route.start()
+        started = await route.start()
+        if started is not None:
+            span.add_event(
+                attr.LOCAL_SERVER_START_EVENT, {"model": str(route.model_id), "duration_seconds": round(started, 3)}
+            )
+        defaults = {key: value for key, value in route.request_defaults.items() if key not in self.model_args}
+        if defaults:  # the route's bounds win over a framework's defaults; the user's model_args over both
+            request = {**request, **defaults}
+            span.set_attributes(
+                {_REQUEST_PARAMETERS[key]: defaults[key] for key in defaults if key in _REQUEST_PARAMETERS}
+            )
         provider = await route.provider_for_this_loop()
         output_type: type[BaseModel] | None = None
         wire_format: dict[str, Any] | None = None
@@ -226,7 +236,7 @@ class ModelClient:
                     tools=wire_tools,
                     response_format=wire_format,
                     timeout=self.timeout,
-                    **request,
+                    **route.wire_params(request),
                 )
                 response = _to_response(completion, None if route.constrained else output_type)
                 if route.constrained:
@@ -246,7 +256,7 @@ class ModelClient:
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as error:
-                decision = classify(error)
+                decision = classify(error, retry_timeouts=route.retries_timeouts)
                 delay = self.retry.delay(attempt, decision)
                 if delay is None:
                     raise ModelCallError(

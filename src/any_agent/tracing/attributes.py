@@ -22,6 +22,7 @@ __all__ = [
     "FRAMEWORK_SPAN_PREFIX",
     "INPUT_MESSAGES",
     "INPUT_TOKENS",
+    "LOCAL_SERVER_START_EVENT",
     "MODEL_ID",
     "OPERATION_NAME",
     "OP_CHAT",
@@ -84,5 +85,8 @@ FALLBACK_EVENT: Final = "any_agent.fallback"
 """Event on a ``chat`` span when a fallback model takes over (attributes: from, to, reason)."""
 RETRY_EVENT: Final = "any_agent.retry"
 """Event on a ``chat`` span for each retried attempt (attributes: attempt, reason, delay)."""
+LOCAL_SERVER_START_EVENT: Final = "any_agent.local_server.start"
+"""Event on the ``chat`` span that had to start a ``local:`` model server first (attributes: model,
+duration_seconds), so a slow first call shows where its time went."""
 FRAMEWORK_SPAN_PREFIX: Final = "any_agent.framework."
 """Spans an adapter emits of its own are named with this prefix; comparisons leave them out."""
