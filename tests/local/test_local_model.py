@@ -89,8 +89,8 @@ def test_the_local_model_finishes_the_run_when_the_cloud_model_is_unreachable(
     assert not _is_wire_format(trace.final_output), trace.final_output
     assert trace.models_used == ["local:gemma3-270m"]
     chats = trace.operation_spans(attr.OP_CHAT)
-    assert chats[0].events[-1].name == attr.FALLBACK_EVENT
-    assert chats[0].events[-1].attributes["to"] == "local:gemma3-270m"
+    fallbacks = [event for event in chats[0].events if event.name == attr.FALLBACK_EVENT]
+    assert [event.attributes["to"] for event in fallbacks] == ["local:gemma3-270m"]
     for chat in chats:  # each local turn is bounded (one re-ask of a repeated call may double it)
         assert chat.attributes["gen_ai.request.max_tokens"] == LOCAL_MAX_TOKENS
         assert chat.attributes[attr.OUTPUT_TOKENS] <= 2 * LOCAL_MAX_TOKENS

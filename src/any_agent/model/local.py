@@ -174,6 +174,9 @@ class LocalModelServer:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+        log, self.log_path = self.log_path, None
+        if log is not None:  # one log file per start: do not leave them behind in the temp folder
+            log.unlink(missing_ok=True)
 
 
 def _free_port() -> int:
