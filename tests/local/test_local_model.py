@@ -23,6 +23,7 @@ from any_agent.model._llama_server import render
 from any_agent.model.local import LocalModelServer, local_server
 from any_agent.model.route import LOCAL_MAX_TOKENS
 from any_agent.registry import available_frameworks
+from any_agent.testing import ScriptedLLM, echo
 from any_agent.tracing import attributes as attr
 
 pytestmark = [
@@ -158,3 +159,18 @@ def test_the_readme_command_runs_the_weather_example_on_the_local_model(server: 
     assert "local model local:gemma3-270m loaded" in result.stderr
     assert "tool get_forecast(" in result.stderr
     assert result.stdout.strip() and not _is_wire_format(result.stdout)
+
+
+def test_a_timed_out_local_call_is_not_retried_but_falls_back(server: LocalModelServer) -> None:
+    with ScriptedLLM(echo()) as backup:
+        config = AgentConfig(
+            model_id="local:gemma3-270m",
+            fallback_model_ids=[{"model_id": backup.model_id, "api_base": backup.base_url}],
+            request_timeout=0.05,  # the local server cannot answer this fast
+            model_args={"max_tokens": 16},  # so that the abandoned generation ends soon
+        )
+        trace = Agent.create(config).run("Say hi.")
+    chat = trace.operation_spans(attr.OP_CHAT)[0]
+    assert [event.name for event in chat.events] == [attr.FALLBACK_EVENT]  # no any_agent.retry before it
+    assert "timeout, not retried on a one-slot local server" in str(chat.events[0].attributes["reason"])
+    assert trace.models_used == [backup.model_id]
