@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from pydantic import BaseModel
 
 from any_agent import Agent, AgentConfig
+from any_agent.model.constrained import ANSWER_MAX_CHARS
 from any_agent.testing import ChatRequest, Reply, ScriptedLLM
 from any_agent.tracing import attributes as attr
 
@@ -89,3 +91,34 @@ def test_structured_output_is_the_answer_branch() -> None:
         )
         trace = Agent.create(config).run("Weather in Oslo?")
     assert trace.final_output == Report(city="Oslo", sky="sunny")
+
+
+def test_the_answer_string_has_a_length_bound() -> None:
+    def handler(request: ChatRequest) -> Reply:
+        answer = _schema(request)["anyOf"][-1]
+        assert answer["properties"]["answer"] == {"type": "string", "maxLength": ANSWER_MAX_CHARS}
+        return Reply(content=json.dumps({"answer": "Hi."}))
+
+    with ScriptedLLM(handler) as llm:
+        config = AgentConfig(
+            model_id=llm.model_id, api_base=llm.base_url, tools=[get_weather], constrained_decoding=True
+        )
+        assert Agent.create(config).run("Hi").final_output == "Hi."
+
+
+@pytest.mark.parametrize(
+    ("wire", "answer"),
+    [
+        ('{"answer": "the weather in Paris is sunny\n and warm" } ', "the weather in Paris is sunny\n and warm"),
+        ('{ "answer": "Sunny." }\n<end_of_turn>', "Sunny."),
+        ('{"answer": "Sunny, 21\\u00b0C, with a \\"light\\" bree', 'Sunny, 21°C, with a "light" bree'),
+        ('{"answer": "cut in an escape \\', "cut in an escape"),
+    ],
+    ids=["raw newline", "trailing text", "cut at the output bound", "cut in an escape"],
+)
+def test_the_answer_is_unwrapped_leniently_never_handed_over_as_wire_format(wire: str, answer: str) -> None:
+    with ScriptedLLM(lambda request: Reply(content=wire)) as llm:
+        config = AgentConfig(
+            model_id=llm.model_id, api_base=llm.base_url, tools=[get_weather], constrained_decoding=True
+        )
+        assert Agent.create(config).run("Weather in Paris?").final_output == answer

@@ -5,6 +5,7 @@ import openai
 from any_llm import exceptions as llm_errors
 
 from any_agent.model.retry import RetryDecision, RetryPolicy, classify
+from any_agent.model.route import LOCAL_MAX_TOKENS, ModelRoute
 
 
 def _status_error(status: int, headers: dict[str, str] | None = None) -> openai.APIStatusError:
@@ -42,3 +43,22 @@ def test_backoff_is_bounded_and_gives_up() -> None:
     assert policy.delay(4, decision) is None
     too_long = RetryDecision(True, "rate limited (429)", 429, retry_after=3600)
     assert policy.delay(1, too_long) is None
+
+
+def test_a_one_slot_local_server_leaves_timeouts_to_the_fallbacks() -> None:
+    request = httpx.Request("POST", "http://127.0.0.1/v1/chat/completions")
+    decision = classify(openai.APITimeoutError(request), retry_timeouts=False)
+    assert not decision.retryable and decision.fallback_ok
+    assert RetryPolicy().delay(1, decision) is None
+    refused = classify(openai.APIConnectionError(request=request), retry_timeouts=False)
+    assert refused.retryable  # only timeouts: a refused connection is retried as before
+
+
+def test_a_local_route_bounds_its_output_and_does_not_retry_timeouts() -> None:
+    local = ModelRoute("local:gemma3-270m")
+    assert not local.retries_timeouts and local.request_defaults == {"max_tokens": LOCAL_MAX_TOKENS}
+    # llama-cpp-python's server ignores the max_completion_tokens any-llm would send instead
+    assert local.wire_params({"max_tokens": 8, "temperature": 0}) == {"temperature": 0, "extra_body": {"max_tokens": 8}}
+    cloud = ModelRoute("openai:gpt-4.1-mini")
+    assert cloud.retries_timeouts and cloud.request_defaults == {}
+    assert cloud.wire_params({"max_tokens": 8}) == {"max_tokens": 8}

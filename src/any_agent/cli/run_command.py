@@ -30,6 +30,7 @@ from any_agent.cli.pipes import OutputClosed
 from any_agent.cli.render import format_output, span_line, summary_line
 from any_agent.config import AgentConfig
 from any_agent.errors import AgentRunError, ConfigError
+from any_agent.model.local import watch_starts
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.trace import AgentTrace, SpanRecord
 
@@ -149,9 +150,22 @@ def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, Agen
         running = (asyncio.get_running_loop(), task)
         return await agent.run_async(prompt)
 
+    status = err.status("running…")
+
+    def loading(model: str, phase: str, seconds: float) -> None:
+        # A local model's first call loads it (seconds to minutes): say so instead of looking stuck.
+        if phase == "starting":
+            err.print(Text(f"  … loading the local model local:{model} (first call only)", style="dim"))
+            status.update(f"loading local:{model}…")
+        else:
+            err.print(
+                Text("  ✓ ", style="green") + Text(f"local model local:{model} loaded  {seconds:.1f}s", style="dim")
+            )
+            status.update("running…")
+
     # stdout is for the answer alone: whatever a framework prints goes to stderr.
     # `with agent` stops the agent's MCP servers as soon as the run ends.
-    with agent, span_listener(show), err.status("running…"), contextlib.redirect_stdout(sys.stderr):
+    with agent, span_listener(show), watch_starts(loading), status, contextlib.redirect_stdout(sys.stderr):
         try:
             return run_sync(run()), None
         except AgentRunError as error:

@@ -9,8 +9,9 @@ fallback that took over. Calls outside a run pass straight through.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
+from typing import Any
 
 from any_agent.context import RunContext
 from any_agent.errors import ModelCallError
@@ -101,3 +102,9 @@ class _ServedRoute(CallListener):
     def falling_back(self, failed: ModelRoute, following: ModelRoute, index: int, reason: str) -> None:
         self.index = index
         self.forward.falling_back(failed, following, index, reason)
+
+    def server_started(self, route: ModelRoute, seconds: float) -> None:
+        self.forward.server_started(route, seconds)
+
+    def route_defaults(self, route: ModelRoute, params: Mapping[str, Any]) -> None:
+        self.forward.route_defaults(route, params)

@@ -40,6 +40,12 @@ class CallListener:
     def falling_back(self, failed: ModelRoute, following: ModelRoute, index: int, reason: str) -> None:
         """``failed`` could not serve the call; route number ``index`` (``following``) tries next."""
 
+    def server_started(self, route: ModelRoute, seconds: float) -> None:
+        """``route``'s local model server had to be started for this call; that took ``seconds``."""
+
+    def route_defaults(self, route: ModelRoute, params: Mapping[str, Any]) -> None:
+        """``route`` added completion parameters of its own (a ``local:`` model's output bound)."""
+
 
 SILENT = CallListener()
 """The listener of a request nobody listens to."""

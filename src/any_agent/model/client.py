@@ -73,7 +73,8 @@ class ModelClient:
         """The layers, put together (see the module docstring for what each does)."""
         per_route: list[Model] = []
         for route in self.routes:
-            model: Model = RetryingModel(ProviderModel(route, timeout=self.timeout), self.retry)
+            provider = ProviderModel(route, timeout=self.timeout, pinned=self.model_args)
+            model: Model = RetryingModel(provider, self.retry)
             if route.constrained:
                 model = ConstrainedModel(model, route.schema_style)
             per_route.append(model)

@@ -11,13 +11,25 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from any_agent.model.types import Message, ModelResponse, ToolCall
 
-__all__ = ["SchemaStyle", "constrain_request", "read_constrained_answer", "repeats_an_answered_call"]
+__all__ = [
+    "ANSWER_MAX_CHARS",
+    "SchemaStyle",
+    "constrain_request",
+    "read_constrained_answer",
+    "repeats_an_answered_call",
+]
+
+ANSWER_MAX_CHARS = 400
+"""The length bound of a constrained text answer. The grammar closes the string there, so a small
+model that rambles still ends with well-formed JSON, well inside the local output bound (about 150
+tokens of English, of 256)."""
 
 SchemaStyle = Literal["json_schema", "json_object_schema"]
 """How the server takes a schema: OpenAI's ``json_schema`` format, or llama-cpp-python's
@@ -41,7 +53,11 @@ def constrain_request(
     answer_schema: dict[str, Any] = (
         dict(output_schema)
         if output_schema is not None
-        else {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"]}
+        else {
+            "type": "object",
+            "properties": {"answer": {"type": "string", "maxLength": ANSWER_MAX_CHARS}},
+            "required": ["answer"],
+        }
     )
     choices = [
         {
@@ -94,17 +110,44 @@ def repeats_an_answered_call(messages: Sequence[Message], response: ModelRespons
 
 
 def read_constrained_answer(response: ModelResponse, *, structured: bool) -> ModelResponse:
-    """The model's JSON answer as ordinary tool calls or answer text."""
-    try:
-        data = json.loads(response.content or "")
-    except ValueError:
-        return response  # not constrained after all: leave the text as the answer
+    """The model's JSON answer as ordinary tool calls or answer text; never the wire format itself."""
+    data = _lenient_loads(response.content or "")
+    if data is None:
+        partial = _truncated_answer(response.content or "")
+        return response if partial is None else _replace(response, content=partial)
     if isinstance(data, dict) and isinstance(data.get("tool"), str) and "arguments" in data:
         call = ToolCall(f"call_{uuid.uuid4().hex[:12]}", data["tool"], json.dumps(data["arguments"]))
         return _replace(response, content=None, tool_calls=(call,), finish_reason="tool_calls")
     if not structured and isinstance(data, dict) and isinstance(data.get("answer"), str):
         return _replace(response, content=data["answer"])
     return response
+
+
+def _lenient_loads(text: str) -> Any:
+    """The first JSON value in ``text``, allowing raw control characters in strings and text after it.
+
+    Models write raw newlines inside strings (invalid JSON) and a space or a stray token after the
+    object; either would otherwise hand the user the wire format. None when there is no JSON value.
+    """
+    try:
+        return json.JSONDecoder(strict=False).raw_decode(text.strip())[0]
+    except ValueError:
+        return None
+
+
+_ANSWER_START = re.compile(r'^\s*\{\s*"answer"\s*:\s*"')
+
+
+def _truncated_answer(text: str) -> str | None:
+    """The text of an answer object cut off mid-string (at the output bound), or None."""
+    start = _ANSWER_START.match(text)
+    if start is None:
+        return None
+    body = text[start.end() :].rstrip()
+    for ending in ('"}', '"', "\\"):  # a closed string with a broken tail, or a cut escape
+        body = body.removesuffix(ending)
+    decoded = _lenient_loads(f'"{body}"')
+    return (decoded if isinstance(decoded, str) else body).strip()
 
 
 def _as_plain_conversation(messages: Sequence[Message]) -> list[Message]:

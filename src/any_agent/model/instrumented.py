@@ -132,6 +132,18 @@ class _SpanListener(CallListener):
         self.route = following
         self.forward.falling_back(failed, following, index, reason)
 
+    def server_started(self, route: ModelRoute, seconds: float) -> None:
+        self.span.add_event(
+            attr.LOCAL_SERVER_START_EVENT, {"model": str(route.model_id), "duration_seconds": round(seconds, 3)}
+        )
+        self.forward.server_started(route, seconds)
+
+    def route_defaults(self, route: ModelRoute, params: Mapping[str, Any]) -> None:
+        self.span.set_attributes(
+            {_REQUEST_PARAMETERS[key]: params[key] for key in params if key in _REQUEST_PARAMETERS}
+        )
+        self.forward.route_defaults(route, params)
+
 
 def _record_failure(span: trace.Span, error: ModelCallError) -> None:
     span.set_status(trace.StatusCode.ERROR, str(error))

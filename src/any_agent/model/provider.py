@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Collection, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -31,9 +31,11 @@ __all__ = ["ProviderModel", "parse_answer", "with_parsed"]
 class ProviderModel(Model):
     """Calls one `ModelRoute` with any-llm, once per request: no retries, no fallback."""
 
-    def __init__(self, route: ModelRoute, *, timeout: float) -> None:
+    def __init__(self, route: ModelRoute, *, timeout: float, pinned: Collection[str] = ()) -> None:
+        """``pinned``: the parameters the user set in ``model_args``, which the route's defaults never override."""
         self._route = route
         self.timeout = timeout
+        self._pinned = frozenset(pinned)
 
     def __repr__(self) -> str:
         return f"ProviderModel({self._route!r})"
@@ -78,7 +80,13 @@ class ProviderModel(Model):
     async def _call(self, request: ModelRequest, params: Mapping[str, Any]) -> Any:
         """The any-llm call (starting a ``local:`` route's server first, if it is not running)."""
         route = self._route
-        await route.start()
+        started = await route.start()
+        if started is not None:
+            request.listener.server_started(route, started)
+        defaults = {key: value for key, value in route.request_defaults.items() if key not in self._pinned}
+        if defaults:  # the route's bounds win over a framework's defaults; the user's model_args over both
+            params = {**params, **defaults}
+            request.listener.route_defaults(route, defaults)
         provider = await route.provider_for_this_loop()
         return await provider.acompletion(
             route.model_id.model,
@@ -86,7 +94,7 @@ class ProviderModel(Model):
             tools=[dict(tool) for tool in request.tools] if request.tools else None,
             response_format=request.wire_response_format() if request.response_format is not None else None,
             timeout=self.timeout,
-            **params,
+            **route.wire_params(dict(params)),
         )
 
     def read(self, completion: Any, output_type: type[BaseModel] | None) -> ModelResponse:

@@ -58,8 +58,19 @@ class RetryPolicy:
         return backoff * (0.5 + random.random() / 2)
 
 
-def classify(error: BaseException) -> RetryDecision:
-    """Classify an exception raised by an any-llm call (unified exceptions or the provider SDK's)."""
+def classify(error: BaseException, *, retry_timeouts: bool = True) -> RetryDecision:
+    """Classify an exception raised by an any-llm call (unified exceptions or the provider SDK's).
+
+    ``retry_timeouts=False`` (a one-slot local server, see `ModelRoute.retries_timeouts`) leaves a
+    timeout to the fallback models instead of retrying it.
+    """
+    decision = _classify(error)
+    if not retry_timeouts and decision.reason == "timeout":
+        return RetryDecision(False, "timeout, not retried on a one-slot local server", fallback_ok=True)
+    return decision
+
+
+def _classify(error: BaseException) -> RetryDecision:
     status = _status_code(error)
     retry_after = _retry_after(error)
     name = type(error).__name__.lower()

@@ -65,9 +65,9 @@ class RetryingModel(WrapperModel):
                 await self._wait_or_raise(request, error, attempt)
 
     async def _wait_or_raise(self, request: ModelRequest, error: Exception, attempt: int) -> None:
-        decision = classify(error)
-        delay = self.policy.delay(attempt, decision)
         route = self.inner.route(request)
+        decision = classify(error, retry_timeouts=route.retries_timeouts)
+        delay = self.policy.delay(attempt, decision)
         if delay is None:
             raise ModelCallError(
                 _describe_failure(route, error, decision.reason, attempt),

@@ -22,10 +22,14 @@ from any_agent.model.local import local_server
 if TYPE_CHECKING:
     from any_llm import AnyLLM
 
-__all__ = ["LOCAL_PROVIDERS", "ModelRoute"]
+__all__ = ["LOCAL_MAX_TOKENS", "LOCAL_PROVIDERS", "ModelRoute"]
 
 LOCAL_PROVIDERS = frozenset({"ollama", "llamacpp", "llamafile", "vllm", "lmstudio", "local"})
 """Providers that serve models on the user's own hardware: no API key needed, no per-token price."""
+
+LOCAL_MAX_TOKENS = 256
+"""The default output bound of a ``local:`` model call (``model_args={"max_tokens": ...}`` overrides
+it): a small model under grammar sampling may otherwise write for minutes and outlast the timeout."""
 
 
 class ModelRoute:
@@ -62,6 +66,34 @@ class ModelRoute:
         return self.model_id.provider in LOCAL_PROVIDERS
 
     @property
+    def retries_timeouts(self) -> bool:
+        """Whether a timed-out call is worth another try on this route.
+
+        Not on a ``local:`` server: it has one slot and goes on generating the abandoned answer after
+        the client gave up, so a retry would queue behind it and time out in turn. Its calls are
+        bounded instead (`request_defaults`); a timeout there goes to the next fallback, if any.
+        """
+        return not self.managed
+
+    @property
+    def request_defaults(self) -> dict[str, Any]:
+        """Completion parameters this route adds unless the user's ``model_args`` set them."""
+        return {"max_tokens": LOCAL_MAX_TOKENS} if self.managed else {}
+
+    def wire_params(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The completion parameters as this route's server reads them.
+
+        any-llm sends ``max_tokens`` as OpenAI's newer ``max_completion_tokens``, which
+        llama-cpp-python's server ignores (it would generate until the context is full), so a
+        ``local:`` route sends ``max_tokens`` itself, in the request body.
+        """
+        if not self.managed or "max_tokens" not in request:
+            return request
+        params = dict(request)
+        params["extra_body"] = {**params.get("extra_body", {}), "max_tokens": params.pop("max_tokens")}
+        return params
+
+    @property
     def schema_style(self) -> SchemaStyle:
         """How this route's server takes a JSON schema for constrained decoding."""
         return "json_object_schema" if self.managed else "json_schema"
@@ -73,11 +105,11 @@ class ModelRoute:
         else:
             self._new_provider()
 
-    async def start(self) -> None:
-        """Start the local model server if this route needs one (a no-op otherwise)."""
-        if self.managed:
-            server = local_server(self.model_id.model)
-            await asyncio.to_thread(lambda: server.base_url)
+    async def start(self) -> float | None:
+        """Start the local model server if this route needs one; the seconds it took, None if none."""
+        if not self.managed:
+            return None
+        return await asyncio.to_thread(local_server(self.model_id.model).ensure_started)
 
     async def provider_for_this_loop(self) -> AnyLLM:
         """The any-llm provider instance for the running event loop."""

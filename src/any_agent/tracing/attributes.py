@@ -22,6 +22,7 @@ __all__ = [
     "FRAMEWORK_SPAN_PREFIX",
     "INPUT_MESSAGES",
     "INPUT_TOKENS",
+    "LOCAL_SERVER_START_EVENT",
     "MODEL_ID",
     "OPERATION_NAME",
     "OP_CHAT",
@@ -87,5 +88,8 @@ TIME_TO_FIRST_TOKEN: Final = "any_agent.response.time_to_first_token"
 """Seconds from a streamed ``chat`` call's start to its first chunk (only on streamed calls)."""
 RETRY_EVENT: Final = "any_agent.retry"
 """Event on a ``chat`` span for each retried attempt (attributes: attempt, reason, delay)."""
+LOCAL_SERVER_START_EVENT: Final = "any_agent.local_server.start"
+"""Event on the ``chat`` span that had to start a ``local:`` model server first (attributes: model,
+duration_seconds), so a slow first call shows where its time went."""
 FRAMEWORK_SPAN_PREFIX: Final = "any_agent.framework."
 """Spans an adapter emits of its own are named with this prefix; comparisons leave them out."""
