@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from any_agent import Agent, AgentConfig, AgentRunError, AgentTrace, MaxTurnsExceeded
+from any_agent import Agent, AgentConfig, AgentRunError, AgentTrace, ConfigError, MaxTurnsExceeded
 from any_agent.config import FallbackModel
 from any_agent.registry import load_adapter
 from any_agent.testing import ChatRequest, Fault, ScriptedLLM, plan
@@ -227,6 +227,19 @@ class ConformanceSuite:
         outcome = run_scenario(scenario, framework)
         sent = [m for m in outcome.requests[0].messages if m.get("role") != "system"]
         assert sent == scenario.prompt
+
+    def test_unknown_agent_args_fail_at_create(self) -> None:
+        """A key no framework takes fails when the agent is created, naming the field, not in a run."""
+        config = AgentConfig(
+            name="conformance",
+            framework=self.framework,
+            model_id="openai:scripted",
+            api_base="http://127.0.0.1:9/v1",
+            agent_args={"no_such_agent_arg": 1},
+        )
+        with pytest.raises(ConfigError) as caught:
+            Agent.create(config)
+        assert caught.value.field == "agent_args"
 
 
 def _step_names(steps: list[dict[str, Any]]) -> tuple[Any, ...]:
