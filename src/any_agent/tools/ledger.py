@@ -27,6 +27,8 @@ CATCH_ALL = "any_agent_unknown_tool"
 
 _ASSISTANT_KEYS = ("role", "content", "tool_calls")
 _TOOL_KEYS = ("role", "tool_call_id", "content")
+_ASSISTANT_SET = frozenset(_ASSISTANT_KEYS)
+_TOOL_SET = frozenset(_TOOL_KEYS)
 
 
 class CallLedger:
@@ -80,20 +82,28 @@ class CallLedger:
         """The history with the model's own turns put back where the framework rewrote them.
 
         An assistant message whose tool calls the ledger holds becomes the turn the model wrote;
-        tool results keep only the chat-completions keys. Everything else is left as it is.
+        tool results keep only the chat-completions keys. Everything else is left as it is, and a
+        message that is already what the model wrote is passed on without a copy (this runs on
+        every model call, over the whole history).
         """
         restored: list[Message] = []
+        turns = self._turns  # read without the lock: a dict lookup is atomic, and turns are only added
         for message in messages:
             role = message.get("role")
             if role == "assistant" and message.get("tool_calls"):
-                ids = [str(call.get("id")) for call in message["tool_calls"] if isinstance(call, dict)]
-                with self._lock:
-                    turn = self._turns.get(ids[0]) if ids else None
-                if turn is not None and [call["id"] for call in turn.get("tool_calls", [])] == ids:
-                    restored.append(dict(turn))
-                    continue
+                calls = message["tool_calls"]
+                first = calls[0].get("id") if isinstance(calls[0], dict) else None
+                turn = turns.get(str(first)) if first is not None else None
+                if turn is not None:
+                    if turn["tool_calls"] == calls and turn.get("content") == message.get("content"):
+                        restored.append(message if message.keys() <= _ASSISTANT_SET else dict(turn))
+                        continue
+                    ids = [str(call.get("id")) for call in calls if isinstance(call, dict)]
+                    if [call["id"] for call in turn["tool_calls"]] == ids:
+                        restored.append(dict(turn))
+                        continue
                 restored.append({key: message[key] for key in _ASSISTANT_KEYS if key in message})
-            elif role == "tool":
+            elif role == "tool" and not message.keys() <= _TOOL_SET:
                 restored.append({key: message[key] for key in _TOOL_KEYS if key in message})
             else:
                 restored.append(message)
