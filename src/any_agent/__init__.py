@@ -27,6 +27,15 @@ from any_agent.errors import (
 from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.model.types import Message, ModelResponse, ToolCall, Usage
 from any_agent.registry import available_frameworks, installed_frameworks
+from any_agent.streaming import (
+    ModelResponseEvent,
+    RunEvent,
+    RunFailed,
+    RunFinished,
+    TextDeltaEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+)
 from any_agent.tools.spec import ToolResult, ToolSpec
 from any_agent.tracing.trace import AgentTrace, SpanRecord
 
@@ -45,13 +54,20 @@ __all__ = [
     "ModelClient",
     "ModelResponse",
     "ModelResponseError",
+    "ModelResponseEvent",
     "ModelStreamError",
     "RunContext",
+    "RunEvent",
+    "RunFailed",
+    "RunFinished",
     "RunInput",
     "SpanRecord",
+    "TextDeltaEvent",
     "ToolCall",
+    "ToolCallEvent",
     "ToolDefinitionError",
     "ToolResult",
+    "ToolResultEvent",
     "ToolSpec",
     "TraceDifference",
     "TurnLimitReached",
