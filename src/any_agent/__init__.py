@@ -35,6 +35,7 @@ from any_agent.streaming import (
     TextDeltaEvent,
     ToolCallEvent,
     ToolResultEvent,
+    event_data,
 )
 from any_agent.tools.spec import ToolResult, ToolSpec
 from any_agent.tracing.trace import AgentTrace, SpanRecord
@@ -74,5 +75,6 @@ __all__ = [
     "Usage",
     "available_frameworks",
     "current_run",
+    "event_data",
     "installed_frameworks",
 ]
