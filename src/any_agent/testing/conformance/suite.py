@@ -257,6 +257,33 @@ class ConformanceSuite:
         assert outcome.events[-1].error is outcome.error  # type: ignore[union-attr]
         assert isinstance(outcome.error.cause, ModelStreamError)
 
+    def test_leaving_a_stream_starts_no_tool(self) -> None:
+        """A reader that stops cancels the run: the tool the model asked for never starts."""
+        started: list[str] = []
+
+        def book_flight(city: str) -> str:
+            """Book a flight.
+
+            Args:
+                city: Where to.
+            """
+            started.append(city)
+            return "booked"
+
+        with ScriptedLLM(plan([[("book_flight", {"city": "Rome"})]])) as llm:
+            config = AgentConfig(
+                name="conformance",
+                framework=self.framework,
+                model_id=llm.model_id,
+                api_base=llm.base_url,
+                tools=[book_flight],
+            )
+            for event in Agent.create(config).stream("Book me a flight to Rome"):
+                if event.kind == "model_response":
+                    break
+            assert len(llm.requests) == 1
+        assert started == []
+
     def test_history_with_tool_calls_is_sent_verbatim(self) -> None:
         framework = self.framework
         scenario = _scenario("history_with_tool_calls")
