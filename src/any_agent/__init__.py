@@ -27,6 +27,16 @@ from any_agent.errors import (
 from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.model.types import Message, ModelResponse, ToolCall, Usage
 from any_agent.registry import available_frameworks, installed_frameworks
+from any_agent.streaming import (
+    ModelResponseEvent,
+    RunEvent,
+    RunFailed,
+    RunFinished,
+    TextDeltaEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+    event_data,
+)
 from any_agent.tools.spec import ToolResult, ToolSpec
 from any_agent.tracing.trace import AgentTrace, SpanRecord
 
@@ -45,18 +55,26 @@ __all__ = [
     "ModelClient",
     "ModelResponse",
     "ModelResponseError",
+    "ModelResponseEvent",
     "ModelStreamError",
     "RunContext",
+    "RunEvent",
+    "RunFailed",
+    "RunFinished",
     "RunInput",
     "SpanRecord",
+    "TextDeltaEvent",
     "ToolCall",
+    "ToolCallEvent",
     "ToolDefinitionError",
     "ToolResult",
+    "ToolResultEvent",
     "ToolSpec",
     "TraceDifference",
     "TurnLimitReached",
     "Usage",
     "available_frameworks",
     "current_run",
+    "event_data",
     "installed_frameworks",
 ]

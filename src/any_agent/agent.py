@@ -6,7 +6,7 @@ import asyncio
 import json
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,8 @@ from any_agent.model.route import ModelRoute
 from any_agent.model.types import Message
 from any_agent.output import OutputError, coerce_output
 from any_agent.registry import load_adapter
+from any_agent.streaming.events import RunEvent
+from any_agent.streaming.run import stream_run, stream_run_sync
 from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tools.mcp import mcp_toolbox
 from any_agent.tools.spec import ToolSpec, tool_specs
@@ -230,6 +232,20 @@ class Agent:
         else:
             run_error = AgentRunError(problem, trace=result, cause=cause)
         raise run_error from cause
+
+    def stream_async(self, prompt: RunInput, *, conversation_id: str | None = None) -> AsyncGenerator[RunEvent]:
+        """Run like `run_async`, yielding the run's events as they happen (see docs/streaming.md).
+
+        The same events on every framework: ``text_delta``, ``model_response``, ``tool_call`` and
+        ``tool_result``, then ``run_finished`` with the trace, or ``run_failed`` after which the
+        `AgentRunError` is raised. Leaving the loop early cancels the run (at once with
+        ``contextlib.aclosing``, else when the generator is collected).
+        """
+        return stream_run(self, prompt, conversation_id=conversation_id)
+
+    def stream(self, prompt: RunInput, *, conversation_id: str | None = None) -> Iterator[RunEvent]:
+        """`stream_async` for synchronous code."""
+        return stream_run_sync(self, prompt, conversation_id=conversation_id)
 
     def _root_attributes(self, conversation_id: str, messages: list[Message], content: bool) -> dict[str, Any]:
         """The ``invoke_agent`` span's attributes known at the start, given when it starts (one mapping)."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextvars
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,10 +23,33 @@ from any_agent.tools.ledger import CallLedger
 
 if TYPE_CHECKING:
     from any_agent.config import AgentConfig
+    from any_agent.streaming.sink import EventSink
 
 __all__ = ["RunContext", "current_run"]
 
 _current: contextvars.ContextVar[RunContext | None] = contextvars.ContextVar("any_agent_run", default=None)
+_stream_to: contextvars.ContextVar[EventSink | None] = contextvars.ContextVar("any_agent_stream_to", default=None)
+
+
+@contextmanager
+def streaming_to(sink: EventSink) -> Iterator[None]:
+    """Inside the block, a run started (or a task created, which copies the context) streams to ``sink``."""
+    token = _stream_to.set(sink)
+    try:
+        yield
+    finally:
+        _stream_to.reset(token)
+
+
+def _take_event_sink() -> EventSink | None:
+    """The sink the run being created streams to.
+
+    Taken, so runs started inside it (an agent used as a tool) do not stream into their caller's stream.
+    """
+    sink = _stream_to.get()
+    if sink is not None:
+        _stream_to.set(None)
+    return sink
 
 
 @dataclass
@@ -47,6 +72,8 @@ class RunContext:
     """The first failure a boundary hit that the framework must not be allowed to swallow."""
     calls: CallLedger = field(default_factory=CallLedger, repr=False)
     """The tool calls the model asked for in this run, as it wrote them (see `CallLedger`)."""
+    events: EventSink | None = field(default_factory=_take_event_sink, repr=False)
+    """Where a streamed run's boundaries put its events (see `any_agent.streaming`); None otherwise."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def begin_model_call(self) -> bool:

@@ -134,3 +134,16 @@ def test_frameworks_lists_the_installed_adapters(invoke: Invoke) -> None:
     result = invoke("frameworks")
     assert result.exit_code == 0
     assert "tiny" in result.stdout and "available" in result.stdout
+
+
+def test_stream_prints_the_answer_as_it_comes_and_tool_calls_as_they_happen(invoke: Invoke) -> None:
+    result = invoke("run", EXAMPLES / "weather" / "agent.yaml", "--stream")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        "Lisbon on 14 June looks sunny, between 18 and 28 °C. Walk the Alfama and ride tram 28 in the morning, "
+        "then catch the sunset at Miradouro da Senhora do Monte."
+    )
+    progress = result.stderr
+    call = progress.index('→ get_forecast({"city": "Lisbon", "date": "2025-06-14"})')
+    assert call < progress.index("← get_forecast: {") < progress.index("→ suggest_activities(")
+    assert "3 turns · 2 tool calls · 30 in / 15 out tokens" in progress

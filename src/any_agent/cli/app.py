@@ -135,6 +135,9 @@ def run(
         Path | None, typer.Option("--trace-out", "-o", help="Save the run's trace (JSON) here, even when it fails.")
     ] = None,
     offline: OfflineOption = False,
+    stream: Annotated[
+        bool, typer.Option("--stream", "-s", help="Print the answer's tokens as they arrive and each tool call live.")
+    ] = False,
 ) -> None:
     """Run one agent file, showing each model call and tool call as it happens.
 
@@ -156,6 +159,7 @@ def run(
             offline=offline,
             out=_console(),
             err=_console(stderr=True),
+            stream=stream,
         )
     )
 

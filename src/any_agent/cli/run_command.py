@@ -31,6 +31,7 @@ from any_agent.cli.render import format_output, span_line, summary_line
 from any_agent.config import AgentConfig
 from any_agent.errors import AgentRunError, ConfigError
 from any_agent.model.local import watch_starts
+from any_agent.streaming import ModelResponseEvent, RunFinished, TextDeltaEvent, ToolCallEvent, ToolResultEvent
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.trace import AgentTrace, SpanRecord
 
@@ -84,6 +85,7 @@ def run_command(
     offline: bool,
     out: Console,
     err: Console,
+    stream: bool = False,
 ) -> int:
     """Run the agent file; print progress to ``err``, the answer to ``out``; return the exit code."""
     try:
@@ -106,7 +108,10 @@ def run_command(
             soft_wrap=True,
         )
         try:
-            trace, failure = _run_live(agent, text, err)
+            if stream:
+                trace, failure, shown = _run_streamed(agent, text, out, err)
+            else:
+                (trace, failure), shown = _run_live(agent, text, err), False
         finally:
             agent.close()  # stops the agent's MCP servers, if it has any
     if trace_out is not None:
@@ -116,7 +121,8 @@ def run_command(
         err.print(Text("Run failed: ", style="bold red") + Text(str(failure)))
         err.print(summary_line(trace))
         return exit_codes.FAILED
-    out.print(Text(format_output(trace.final_output)), soft_wrap=True)
+    if not shown:
+        out.print(Text(format_output(trace.final_output)), soft_wrap=True)
     err.print(summary_line(trace))
     return exit_codes.OK
 
@@ -174,3 +180,49 @@ def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, Agen
             if closed:  # cancelled by `show` above: end the command as a closed pipe does
                 raise OutputClosed from None
             raise
+
+
+def _run_streamed(
+    agent: Agent, prompt: str, out: Console, err: Console
+) -> tuple[AgentTrace, AgentRunError | None, bool]:
+    """``--stream``: the answer's tokens to ``out`` as they arrive, tool calls to ``err`` as they happen.
+
+    Returns the trace, the failure, and whether the answer was shown (a structured one is not streamed).
+    """
+    texts: list[str] = []  # the text of the current model turn
+    answer = out.file  # taken before stdout is redirected: whatever a framework prints goes to stderr
+
+    def end_line() -> None:
+        answer.write("\n")
+        answer.flush()
+
+    with agent, contextlib.redirect_stdout(sys.stderr):
+        try:
+            for event in agent.stream(prompt):
+                if isinstance(event, TextDeltaEvent):
+                    texts.append(event.text)
+                    answer.write(event.text)  # as is: model text is never markup
+                    answer.flush()
+                elif isinstance(event, ModelResponseEvent):
+                    if texts and event.tool_calls:
+                        end_line()  # text before tool calls is not the answer; keep it on its own line
+                        texts = []
+                elif isinstance(event, ToolCallEvent):
+                    err.print(Text(f"  → {event.name}({event.arguments})", style="cyan"), soft_wrap=True)
+                elif isinstance(event, ToolResultEvent):
+                    style = "red" if event.is_error else "dim"
+                    err.print(Text(f"  ← {event.name}: {_clip(event.result)}", style=style), soft_wrap=True)
+                elif isinstance(event, RunFinished):
+                    if texts:
+                        end_line()
+                    return event.trace, None, bool(texts)
+        except AgentRunError as error:
+            if texts:
+                end_line()
+            return error.trace, error, True
+    raise AssertionError("a stream ends with run_finished or raises")  # pragma: no cover
+
+
+def _clip(text: str, width: int = 120) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"

@@ -31,6 +31,7 @@ from any_agent.model.retry import RetryPolicy
 from any_agent.model.retrying import RetryingModel
 from any_agent.model.route import ModelRoute
 from any_agent.model.types import Message, ModelResponse, StreamChunk
+from any_agent.streaming.relay import relay_model_stream
 from any_agent.tools.ledger import CATCH_ALL
 
 __all__ = ["FallbackPolicy", "ModelClient", "TurnLimitReached", "json_schema_format"]
@@ -119,9 +120,14 @@ class ModelClient:
 
         ``tools`` are OpenAI-format tool definitions (`ToolSpec.definition` gives them).
         ``params`` are completion parameters from the framework; `AgentConfig.model_args` win over
-        them, since the user set those on purpose.
+        them, since the user set those on purpose. In a streamed run the call is streamed and its
+        text forwarded to the run's stream; the framework still gets the whole answer.
         """
-        return await self._model.request(self._request(messages, tools, response_format, run, params))
+        request = self._request(messages, tools, response_format, run, params)
+        sink = request.run.events if request.run is not None else None
+        if sink is not None:
+            return await relay_model_stream(self._model.stream(request), sink, text=response_format is None)
+        return await self._model.request(request)
 
     def stream(
         self,

@@ -23,6 +23,7 @@ from typing import Any
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
 from any_agent.model.types import ModelResponse, ToolCall
+from any_agent.streaming.relay import tool_finished, tool_starting
 from any_agent.tools.ledger import CATCH_ALL, arguments_object
 from any_agent.tools.spec import ToolResult, ToolSpec
 
@@ -104,6 +105,15 @@ class Toolset:
         """
         run = run or current_run()
         call = self._resolve(name, arguments, call_id, run)
+        sink = run.events if run is not None else None
+        if sink is None:
+            return await self._run(call, run)
+        await tool_starting(sink, call.id, call.name, call.arguments)
+        result = await self._run(call, run)
+        await tool_finished(sink, call.id, call.name, result)
+        return result
+
+    async def _run(self, call: ToolCall, run: RunContext | None) -> ToolResult:
         spec = self.by_name.get(call.name)
         if spec is not None:
             return await spec.call(call.arguments, call_id=call.id or None, run=run)

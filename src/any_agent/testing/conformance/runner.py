@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
 from any_agent import Agent, AgentConfig, AgentRunError, AgentTrace
 from any_agent.registry import load_adapter
-from any_agent.testing import ChatRequest, ScriptedLLM
+from any_agent.streaming import RunEvent
+from any_agent.testing import ChatRequest, Fault, ScriptedLLM
 from any_agent.testing.conformance.scenarios import Scenario
 
-__all__ = ["Outcome", "expected_steps", "reference", "run_scenario"]
+__all__ = ["Outcome", "StreamOutcome", "expected_steps", "reference", "run_scenario", "stream_scenario"]
 
 
 @dataclass
@@ -34,21 +38,24 @@ def run_scenario(scenario: Scenario, framework: str) -> Outcome:
     with ScriptedLLM(scenario.handler) as llm:
         for fault, times in scenario.faults:
             llm.inject(fault, times=times)
-        config = AgentConfig(
-            name="conformance",
-            framework=framework,
-            model_id=llm.model_id,
-            api_base=llm.base_url,
-            instructions="You are a helpful assistant. Use the tools when they help.",
-            tools=list(scenario.tools),
-            **scenario.config,
-        )
-        agent = Agent.create(config)
+        agent = Agent.create(_config(scenario, framework, llm))
         try:
             trace = agent.run(scenario.prompt)
             return Outcome(trace, None, list(llm.requests), llm.base_url)
         except AgentRunError as error:
             return Outcome(error.trace, error, list(llm.requests), llm.base_url)
+
+
+def _config(scenario: Scenario, framework: str, llm: ScriptedLLM) -> AgentConfig:
+    return AgentConfig(
+        name="conformance",
+        framework=framework,
+        model_id=llm.model_id,
+        api_base=llm.base_url,
+        instructions="You are a helpful assistant. Use the tools when they help.",
+        tools=list(scenario.tools),
+        **scenario.config,
+    )
 
 
 _references: dict[str, Outcome] = {}
@@ -68,3 +75,35 @@ def expected_steps(framework: str, scenario: Scenario, reference: AgentTrace) ->
         if difference.scenario == scenario.name:
             steps = difference.transform(steps)
     return steps
+
+
+@dataclass
+class StreamOutcome:
+    """What one streamed run of a scenario produced: its events, and the error it raised."""
+
+    events: list[RunEvent]
+    error: BaseException | None
+
+
+def stream_scenario(scenario: Scenario, framework: str, *, faults: Sequence[tuple[Fault, int]] = ()) -> StreamOutcome:
+    """Stream ``scenario`` on ``framework`` against a fresh scripted server (bounded: a hang fails)."""
+
+    async def collect(agent: Agent, events: list[RunEvent]) -> None:
+        async with aclosing(agent.stream_async(scenario.prompt)) as stream:
+            async for event in stream:
+                events.append(event)
+
+    with ScriptedLLM(scenario.handler) as llm:
+        for fault, times in [*scenario.faults, *faults]:
+            llm.inject(fault, times=times)
+        agent = Agent.create(_config(scenario, framework, llm))
+        events: list[RunEvent] = []
+        try:
+            asyncio.run(asyncio.wait_for(collect(agent, events), STREAM_BOUND))
+        except (AgentRunError, TimeoutError) as error:
+            return StreamOutcome(events, error)
+        return StreamOutcome(events, None)
+
+
+STREAM_BOUND = 120.0
+"""Seconds a streamed scenario may take before it counts as hung."""

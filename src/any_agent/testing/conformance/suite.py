@@ -24,11 +24,25 @@ from typing import Any, ClassVar
 
 import pytest
 
-from any_agent import Agent, AgentConfig, AgentRunError, AgentTrace, ConfigError, MaxTurnsExceeded
+from any_agent import (
+    Agent,
+    AgentConfig,
+    AgentRunError,
+    AgentTrace,
+    ConfigError,
+    MaxTurnsExceeded,
+    ModelResponseEvent,
+    ModelStreamError,
+    RunEvent,
+    RunFinished,
+    TextDeltaEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+)
 from any_agent.config import FallbackModel
 from any_agent.registry import load_adapter
 from any_agent.testing import ChatRequest, Fault, ScriptedLLM, plan
-from any_agent.testing.conformance.runner import expected_steps, reference, run_scenario
+from any_agent.testing.conformance.runner import expected_steps, reference, run_scenario, stream_scenario
 from any_agent.testing.conformance.scenarios import FAILING, SCENARIOS, Scenario, per_prompt_handler
 from any_agent.testing.conformance.tools import LOOKUP_WINDOWS, get_weather
 from any_agent.tools.dispatch import unknown_tool_message
@@ -221,6 +235,56 @@ class ConformanceSuite:
         (_, start_a, end_a), (_, start_b, end_b) = sorted(LOOKUP_WINDOWS)
         assert start_a < end_b and start_b < end_a, f"{framework} ran the two calls one after the other"
 
+    @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+    def test_stream_events_match_reference(self, scenario: Scenario) -> None:
+        """Streamed at the core's boundaries, a run shows the same events on every framework."""
+        outcome = stream_scenario(scenario, self.framework)
+        assert outcome.error is None, f"{self.framework} failed to stream {scenario.name}: {outcome.error}"
+        expected = stream_scenario(scenario, "tiny")
+        assert [event.kind for event in outcome.events[-1:]] == ["run_finished"]
+        turns = _stream_turns(outcome.events)
+        assert turns == _stream_turns(expected.events)
+        finished = outcome.events[-1]
+        assert isinstance(finished, RunFinished)
+        if isinstance(finished.trace.final_output, str):
+            assert turns[-1][0] == finished.trace.final_output  # the final turn's deltas are the answer
+        else:
+            assert all(text == "" for text, _, _ in turns)  # a structured answer is not streamed as text
+
+    def test_stream_cut_by_the_server_ends_with_run_failed(self) -> None:
+        outcome = stream_scenario(_scenario("plain_answer"), self.framework, faults=[(Fault.truncated_stream(), 10)])
+        assert isinstance(outcome.error, AgentRunError), f"{self.framework}: {outcome.error!r} (a hang?)"
+        assert [event.kind for event in outcome.events][-1] == "run_failed"
+        assert outcome.events[-1].error is outcome.error  # type: ignore[union-attr]
+        assert isinstance(outcome.error.cause, ModelStreamError)
+
+    def test_leaving_a_stream_starts_no_tool(self) -> None:
+        """A reader that stops cancels the run: the tool the model asked for never starts."""
+        started: list[str] = []
+
+        def book_flight(city: str) -> str:
+            """Book a flight.
+
+            Args:
+                city: Where to.
+            """
+            started.append(city)
+            return "booked"
+
+        with ScriptedLLM(plan([[("book_flight", {"city": "Rome"})]])) as llm:
+            config = AgentConfig(
+                name="conformance",
+                framework=self.framework,
+                model_id=llm.model_id,
+                api_base=llm.base_url,
+                tools=[book_flight],
+            )
+            for event in Agent.create(config).stream("Book me a flight to Rome"):
+                if event.kind == "model_response":
+                    break
+            assert len(llm.requests) == 1
+        assert started == []
+
     def test_history_with_tool_calls_is_sent_verbatim(self) -> None:
         framework = self.framework
         scenario = _scenario("history_with_tool_calls")
@@ -244,6 +308,36 @@ class ConformanceSuite:
 
 def _step_names(steps: list[dict[str, Any]]) -> tuple[Any, ...]:
     return tuple(step["name"] for step in steps)
+
+
+def _stream_turns(events: list[RunEvent]) -> list[tuple[str, tuple[Any, ...], frozenset[tuple[Any, ...]]]]:
+    """A streamed run as comparable turns: the text, the model's answer, then the turn's tool events.
+
+    Call ids differ from run to run, and a turn's tool calls may run concurrently, so its tool events
+    are compared as a set (each result paired with its call).
+    """
+    turns: list[tuple[str, tuple[Any, ...], frozenset[tuple[Any, ...]]]] = []
+    text: list[str] = []
+    answer: tuple[Any, ...] = ()
+    calls: dict[str, tuple[str, str]] = {}
+    tools: set[tuple[Any, ...]] = set()
+    for event in events:
+        if isinstance(event, TextDeltaEvent | ModelResponseEvent) and answer:
+            turns.append(("".join(text), answer, frozenset(tools)))
+            text, answer, calls, tools = [], (), {}, set()
+        if isinstance(event, TextDeltaEvent):
+            text.append(event.text)
+        elif isinstance(event, ModelResponseEvent):
+            answer = (event.finish_reason, event.tool_calls, event.usage.input_tokens)
+        elif isinstance(event, ToolCallEvent):
+            calls[event.call_id] = (event.name, event.arguments)
+            tools.add(("tool_call", event.name, event.arguments))
+        elif isinstance(event, ToolResultEvent):
+            assert event.call_id in calls, f"tool_result before its tool_call: {event}"
+            tools.add(("tool_result", *calls[event.call_id], event.result, event.is_error))
+    if answer:
+        turns.append(("".join(text), answer, frozenset(tools)))
+    return turns
 
 
 def _sent(requests: list[ChatRequest]) -> list[dict[str, object]]:
