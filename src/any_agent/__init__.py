@@ -20,6 +20,8 @@ from any_agent.errors import (
     ConfigError,
     MaxTurnsExceeded,
     ModelCallError,
+    RunCancelled,
+    RunInterrupted,
     ToolDefinitionError,
 )
 from any_agent.model.client import ModelClient, TurnLimitReached
@@ -42,8 +44,10 @@ __all__ = [
     "ModelCallError",
     "ModelClient",
     "ModelResponse",
+    "RunCancelled",
     "RunContext",
     "RunInput",
+    "RunInterrupted",
     "SpanRecord",
     "ToolCall",
     "ToolDefinitionError",

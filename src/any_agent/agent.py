@@ -6,7 +6,7 @@ import asyncio
 import json
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,14 @@ from any_agent._portal import run_sync
 from any_agent.adapter import Adapter
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
-from any_agent.errors import AgentRunError, AnyAgentError, ConfigError, MaxTurnsExceeded
+from any_agent.errors import (
+    AgentRunError,
+    AnyAgentError,
+    ConfigError,
+    MaxTurnsExceeded,
+    RunCancelled,
+    RunInterrupted,
+)
 from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.model.retry import RetryPolicy
 from any_agent.model.route import ModelRoute
@@ -39,6 +46,10 @@ __all__ = ["Agent", "RunInput"]
 
 RunInput = str | Sequence[Message]
 """A prompt, or a conversation as OpenAI-format chat messages (the last one the new user turn)."""
+
+# How long a cancelled run waits for its tool calls to stop (abandoning their threads) before it
+# returns its partial trace.
+_CANCEL_GRACE_SECONDS = 2.0
 
 _INPUT_ROLES = {"user", "assistant", "system", "developer", "tool"}
 
@@ -167,14 +178,24 @@ class Agent:
         return self._adapter
 
     def run(self, prompt: RunInput, *, conversation_id: str | None = None) -> AgentTrace:
-        """Run to completion and return the trace; see `run_async`."""
-        return run_sync(self.run_async(prompt, conversation_id=conversation_id))
+        """Run to completion and return the trace; see `run_async`.
+
+        Ctrl-C cancels the run and raises `RunInterrupted` (a `KeyboardInterrupt`) with the partial trace.
+        """
+        try:
+            return run_sync(self.run_async(prompt, conversation_id=conversation_id))
+        except KeyboardInterrupt as interrupt:
+            cancelled = interrupt.__cause__
+            if isinstance(cancelled, RunCancelled) and not isinstance(interrupt, RunInterrupted):
+                raise RunInterrupted(cancelled.trace) from None
+            raise
 
     async def run_async(self, prompt: RunInput, *, conversation_id: str | None = None) -> AgentTrace:
         """Run the agent on a prompt or a conversation and return its trace.
 
         Raises `AgentRunError` (or its `MaxTurnsExceeded`) carrying the partial trace when the run
-        fails; the trace of a successful run has the answer in `AgentTrace.final_output`.
+        fails; the trace of a successful run has the answer in `AgentTrace.final_output`. Cancelled
+        (a timeout, Ctrl-C), it raises `RunCancelled`, a cancellation carrying the partial trace.
         """
         messages = _as_messages(prompt)
         recorder = SpanRecorder()
@@ -201,10 +222,12 @@ class Agent:
                 raw = await (await self._ready()).run(run)
             if run.failure is None and not run.turn_limit_hit:
                 output = coerce_output(raw, self.config.output_type)
-        except asyncio.CancelledError:
+        except asyncio.CancelledError as cancelled:
+            await run.cancel_calls(grace=_CANCEL_GRACE_SECONDS)  # tool calls a framework's threads wait for
             span.set_status(trace.StatusCode.ERROR, "cancelled")
+            span.set_attribute(attr.ERROR_TYPE, "cancelled")
             span.end()
-            raise
+            raise RunCancelled(AgentTrace.from_spans(recorder.spans, framework=self.framework)) from cancelled
         except Exception as error:
             failure = error
         finally:
@@ -285,7 +308,13 @@ def _build(adapter_class: type[Adapter], config: AgentConfig, model: ModelClient
 def _as_messages(prompt: RunInput) -> list[Message]:
     if isinstance(prompt, str):
         return [{"role": "user", "content": prompt}]
-    messages = [dict(message) for message in prompt]
+    accepted = "run() takes a prompt (a str) or a list of OpenAI-format chat messages (dicts with 'role' and 'content')"
+    if not isinstance(prompt, Sequence) or isinstance(prompt, bytes | bytearray):
+        raise TypeError(f"{accepted}, not {type(prompt).__name__}")
+    for index, message in enumerate(prompt):
+        if not isinstance(message, Mapping):
+            raise TypeError(f"{accepted}; message {index} is a {type(message).__name__}")
+    messages = [dict(message) for message in prompt if isinstance(message, Mapping)]
     if not messages:
         raise ConfigError("run() needs a prompt or at least one message")
     for index, message in enumerate(messages):

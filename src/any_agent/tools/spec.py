@@ -9,9 +9,9 @@ framework never calls a tool except through here.
 from __future__ import annotations
 
 import asyncio
-import functools
 import inspect
 import json
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from opentelemetry import trace
 from pydantic import BaseModel, ValidationError
 
+from any_agent import _portal
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
 from any_agent.errors import ToolDefinitionError
@@ -76,8 +77,9 @@ class ToolSpec:
         async def execute(arguments: dict[str, Any]) -> Any:
             if is_async:
                 return await func(**arguments)
-            # A blocking tool must not stall the event loop (and other runs' tool calls).
-            return await asyncio.to_thread(functools.partial(func, **arguments))
+            # A blocking tool must not stall the event loop (and other runs' tool calls); its thread is
+            # abandoned, not waited for, when the run is cancelled.
+            return await _portal.in_thread(func, **arguments)
 
         return cls(schema.name, schema.description, schema.json_schema, execute, validate, source=func)
 
@@ -119,9 +121,17 @@ class ToolSpec:
         ) as span:
             # The run is current while the tool runs, so tools (and MCP servers that die) can reach it.
             token = run.activate() if run is not None else None
+            task = asyncio.current_task()
+            if run is not None and task is not None:
+                run.track(task)  # so a cancelled run can cancel it, from whichever thread waits for it
             try:
                 result = await self._execute(raw)
+            except asyncio.CancelledError:
+                _mark_cancelled(span)
+                raise
             finally:
+                if run is not None and task is not None:
+                    run.untrack(task)
                 if token is not None:
                     RunContext.deactivate(token)
             if content:
@@ -149,17 +159,32 @@ class ToolSpec:
             )
         try:
             value = await self.executor(arguments)
-        except (asyncio.CancelledError, KeyboardInterrupt):
+        except asyncio.CancelledError:
             raise
-        except Exception as error:
-            return ToolResult(
-                f"Error: tool {self.name!r} raised {type(error).__name__}: {error}",
-                is_error=True,
-                error_type=_qualified_name(type(error)),
-            )
+        except KeyboardInterrupt:
+            if threading.current_thread() is threading.main_thread():
+                raise  # a real Ctrl-C, in a run on the main thread's own loop
+            return self._failed(KeyboardInterrupt())
+        except BaseException as error:  # SystemExit from an argparse-based tool is the tool's failure too
+            return self._failed(error)
         if isinstance(value, ToolResult):  # an executor that knows better, such as an MCP tool's
             return value
-        return ToolResult(_as_text(value), value)
+        try:
+            return ToolResult(_as_text(value), value)
+        except Exception as error:
+            return ToolResult(
+                f"Error: the result of tool {self.name!r} cannot be turned into text: {type(error).__name__}: "
+                f"{_safe_str(error)}",
+                is_error=True,
+                error_type="unserializable_result",
+            )
+
+    def _failed(self, error: BaseException) -> ToolResult:
+        return ToolResult(
+            f"Error: tool {self.name!r} raised {type(error).__name__}: {_safe_str(error)}",
+            is_error=True,
+            error_type=_qualified_name(type(error)),
+        )
 
     def _parse(self, raw: str) -> dict[str, Any]:
         try:
@@ -211,6 +236,25 @@ def _as_text(value: Any) -> str:
     if isinstance(value, BaseModel):
         return value.model_dump_json()
     return json.dumps(value, default=str)
+
+
+def _safe_str(error: BaseException) -> str:
+    """``str(error)``, even for an exception whose ``__str__`` itself raises."""
+    try:
+        return str(error)
+    except Exception:
+        return f"<{type(error).__name__} that cannot be printed>"
+
+
+def _mark_cancelled(span: trace.Span) -> None:
+    """The run was cancelled (a timeout, Ctrl-C) during this call; say so, and whether its thread lives on."""
+    if _portal.abandoned():
+        message = "cancelled; the tool's thread was still running and was abandoned (Python cannot stop it)"
+        span.add_event(attr.THREAD_ABANDONED_EVENT, {"reason": "cancelled"})
+    else:
+        message = "cancelled"
+    span.set_status(trace.StatusCode.ERROR, message)
+    span.set_attribute(attr.ERROR_TYPE, "cancelled")
 
 
 def _qualified_name(kind: type[BaseException]) -> str:

@@ -37,6 +37,7 @@ __all__ = [
     "RESPONSE_MODEL",
     "RETRY_EVENT",
     "SYSTEM_INSTRUCTIONS",
+    "THREAD_ABANDONED_EVENT",
     "TOOL_CALL_ARGUMENTS",
     "TOOL_CALL_ID",
     "TOOL_CALL_RESULT",
@@ -84,5 +85,8 @@ FALLBACK_EVENT: Final = "any_agent.fallback"
 """Event on a ``chat`` span when a fallback model takes over (attributes: from, to, reason)."""
 RETRY_EVENT: Final = "any_agent.retry"
 """Event on a ``chat`` span for each retried attempt (attributes: attempt, reason, delay)."""
+THREAD_ABANDONED_EVENT: Final = "any_agent.thread_abandoned"
+"""Event on an ``execute_tool`` span whose run was cancelled while the synchronous tool's thread still
+ran: Python cannot stop a thread, so it was left to finish on its own (attributes: reason)."""
 FRAMEWORK_SPAN_PREFIX: Final = "any_agent.framework."
 """Spans an adapter emits of its own are named with this prefix; comparisons leave them out."""

@@ -1,0 +1,65 @@
+"""Adversarial tools for the failure scenarios: each fails in a way real tools do."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+class _Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("no text for you")
+
+    __repr__ = __str__
+
+
+def parse_cli(city: str) -> str:
+    """Look a city up with an argparse-based helper (which exits on bad arguments).
+
+    Args:
+        city: The city.
+    """
+    raise SystemExit(2)
+
+
+class _Custom(BaseException):
+    """A BaseException that is neither an Exception nor a cancellation."""
+
+
+def custom_base_exception(city: str) -> str:
+    """Raise a custom BaseException.
+
+    Args:
+        city: The city.
+    """
+    raise _Custom(f"custom failure for {city}")
+
+
+def self_containing(city: str) -> list[Any]:
+    """Return a list that contains itself.
+
+    Args:
+        city: The city.
+    """
+    result: list[Any] = [city]
+    result.append(result)
+    return result
+
+
+def unprintable(city: str) -> Any:
+    """Return an object whose ``__str__`` raises.
+
+    Args:
+        city: The city.
+    """
+    return _Unprintable()
+
+
+def slow_lookup(city: str) -> str:
+    """Look a city up, slowly (a synchronous tool that blocks for a minute).
+
+    Args:
+        city: The city.
+    """
+    time.sleep(60)
+    return f"{city}: found"

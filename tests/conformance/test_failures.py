@@ -1,0 +1,91 @@
+"""How runs fail: the same error class, message, tool result and span status on every framework."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from any_agent import AgentTrace
+from any_agent.testing import plan
+from any_agent.tracing import attributes as attr
+from tests.conformance import failure_tools
+from tests.conformance.conftest import run_scenario
+from tests.conformance.scenarios import Scenario
+
+
+def _tool_failure(tool: Callable[..., Any]) -> Scenario:
+    return Scenario(
+        f"tool_{tool.__name__}",
+        plan([[(tool.__name__, {"city": "Paris"})]], final="Handled."),
+        tools=(tool,),
+        expected_output="Handled.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("tool", "expected_text"),
+    [
+        (failure_tools.parse_cli, "Error: tool 'parse_cli' raised SystemExit: 2"),
+        (
+            failure_tools.custom_base_exception,
+            "Error: tool 'custom_base_exception' raised _Custom: custom failure for Paris",
+        ),
+        (
+            failure_tools.self_containing,
+            "Error: the result of tool 'self_containing' cannot be turned into text: "
+            "ValueError: Circular reference detected",
+        ),
+        (
+            failure_tools.unprintable,
+            "Error: the result of tool 'unprintable' cannot be turned into text: RuntimeError: no text for you",
+        ),
+    ],
+    ids=lambda value: getattr(value, "__name__", "text"),
+)
+def test_tool_failure_is_an_error_result(framework: str, tool: Callable[..., Any], expected_text: str) -> None:
+    """A tool's BaseException or unprintable result goes back to the model; the run goes on."""
+    outcome = run_scenario(_tool_failure(tool), framework)
+    assert outcome.error is None, f"{framework}: {outcome.error}"
+    assert outcome.output == "Handled."
+    tool_results = outcome.requests[-1].tool_results
+    assert [result["content"] for result in tool_results] == [expected_text]
+    (span,) = outcome.trace.operation_spans(attr.OP_EXECUTE_TOOL)
+    assert span.status == "ERROR"
+    assert span.attributes[attr.ERROR_TYPE]
+
+
+def test_ctrl_c_during_a_slow_sync_tool_returns_promptly_with_the_trace(framework: str, tmp_path: Path) -> None:
+    """SIGINT while a synchronous tool blocks: the program ends soon, abandoning the tool's thread.
+
+    A hang check, not a timing assertion: the tool sleeps 60 s and the program must be gone well before.
+    """
+    trace_path = tmp_path / "trace.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.conformance.interrupted_run", framework, str(trace_path)],
+        cwd=Path(__file__).parents[2],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "tool started"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, stderr
+    trace = AgentTrace.load(trace_path)
+    assert trace.root is not None and trace.root.status == "ERROR"
+    assert trace.root.status_description == "cancelled"
+    (span,) = trace.operation_spans(attr.OP_EXECUTE_TOOL)
+    assert span.status == "ERROR"
+    assert [event.name for event in span.events] == [attr.THREAD_ABANDONED_EVENT]
