@@ -17,7 +17,7 @@ from any_agent.cli.agent_file import OFFLINE_NOTICE, AgentFile, load_agent_file,
 from any_agent.cli.live import span_listener
 from any_agent.cli.render import format_output, span_line, summary_line
 from any_agent.config import AgentConfig
-from any_agent.errors import AgentRunError, ConfigError
+from any_agent.errors import AgentRunError, ConfigError, RunInterrupted
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.trace import AgentTrace, SpanRecord
 
@@ -86,6 +86,11 @@ def run_command(
         )
         try:
             trace, failure = _run_live(agent, text, err)
+        except RunInterrupted as interrupted:  # Ctrl-C: the partial trace is still worth keeping
+            if trace_out is not None:
+                interrupted.trace.save(trace_out)
+                err.print(Text(f"Partial trace saved to {trace_out}", style="dim"))
+            raise
         finally:
             agent.close()  # stops the agent's MCP servers, if it has any
     if trace_out is not None:
