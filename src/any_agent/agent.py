@@ -30,6 +30,7 @@ from any_agent.model.retry import RetryPolicy
 from any_agent.model.route import ModelRoute
 from any_agent.model.types import Message
 from any_agent.output import OutputError, coerce_output
+from any_agent.redaction import redact_chain, redact_text
 from any_agent.registry import load_adapter
 from any_agent.tools.mcp import mcp_toolbox
 from any_agent.tools.spec import ToolSpec, tool_specs
@@ -234,6 +235,9 @@ class Agent:
             RunContext.deactivate(token)
 
         problem = self._problem(run, failure)
+        secrets = [secret for route in self._model.routes for secret in route.secrets()]
+        if problem is not None:
+            problem = redact_text(problem, secrets)
         if problem is None:
             span.set_status(trace.StatusCode.OK)
             if content:
@@ -251,7 +255,11 @@ class Agent:
             run_error = MaxTurnsExceeded(self.config.max_turns, trace=result, cause=cause)
         else:
             run_error = AgentRunError(problem, trace=result, cause=cause)
-        raise run_error from cause
+        run_error.__cause__ = cause
+        # A framework may have wrapped a model error: its chain is masked again, whatever it holds.
+        redact_chain(run_error, secrets)
+        run_error.cause = run_error.__cause__
+        raise run_error
 
     def _root_attributes(self, conversation_id: str, messages: list[Message], content: bool) -> dict[str, Any]:
         """The ``invoke_agent`` span's attributes known at the start, given when it starts (one mapping)."""

@@ -5,14 +5,15 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from any_agent import AgentTrace
-from any_agent.testing import plan
+from any_agent import AgentRunError, AgentTrace
+from any_agent.testing import Fault, plan
 from any_agent.tracing import attributes as attr
 from tests.conformance import failure_tools
 from tests.conformance.conftest import run_scenario
@@ -89,3 +90,54 @@ def test_ctrl_c_during_a_slow_sync_tool_returns_promptly_with_the_trace(framewor
     (span,) = trace.operation_spans(attr.OP_EXECUTE_TOOL)
     assert span.status == "ERROR"
     assert [event.name for event in span.events] == [attr.THREAD_ABANDONED_EVENT]
+
+
+_SECRET = "sk-test-0123456789abcdef"
+
+
+def _reachable_text(error: BaseException) -> str:
+    """Everything printable the error and its chain hold: traceback, reprs, attributes (one level deep)."""
+    parts = ["".join(traceback.format_exception(error))]
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        parts.append(repr(current))
+        for value in vars(current).values():
+            parts.append(repr(value) if not hasattr(value, "model_dump_json") else value.model_dump_json())
+        stack += [current.__cause__, current.__context__]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("via", ["api_key", "environment"])
+def test_an_echoed_key_never_escapes(framework: str, via: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A provider's 401 that repeats the key: not in the traceback, reprs, attributes or the trace."""
+    config: dict[str, Any] = {"max_retries": 0}
+    if via == "api_key":
+        config["api_key"] = _SECRET
+    else:
+        monkeypatch.setenv("OPENAI_API_KEY", _SECRET)
+    scenario = Scenario(
+        "echoed_key", plan(["never seen"]), prompt="Hi", config=config, faults=((Fault.echo_authorization(), 1),)
+    )
+    outcome = run_scenario(scenario, framework)
+    assert outcome.requests[0].headers["authorization"] == f"Bearer {_SECRET}"  # it was sent, and echoed
+    assert outcome.error is not None
+    assert type(outcome.error) is AgentRunError
+    assert "401" in str(outcome.error) and "Incorrect API key provided: Bearer ***" in str(outcome.error)
+    assert _SECRET not in _reachable_text(outcome.error)
+    assert _SECRET not in outcome.trace.model_dump_json()
+
+
+def test_the_environment_key_is_sent_to_an_api_base(framework: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With api_base set and no api_key, OPENAI_API_KEY is used; the placeholder only without it."""
+    monkeypatch.setenv("OPENAI_API_KEY", _SECRET)
+    outcome = run_scenario(Scenario("env_key", plan(["Hello."]), prompt="Hi", expected_output="Hello."), framework)
+    assert outcome.output == "Hello."
+    assert {request.headers["authorization"] for request in outcome.requests} == {f"Bearer {_SECRET}"}
+    monkeypatch.delenv("OPENAI_API_KEY")
+    outcome = run_scenario(Scenario("no_key", plan(["Hello."]), prompt="Hi", expected_output="Hello."), framework)
+    assert {request.headers["authorization"] for request in outcome.requests} == {"Bearer not-needed"}

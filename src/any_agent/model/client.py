@@ -26,6 +26,7 @@ from any_agent.model.retry import RetryPolicy, classify
 from any_agent.model.route import ModelRoute
 from any_agent.model.types import Message, ModelResponse, ToolCall, Usage
 from any_agent.output import OutputError, coerce_output
+from any_agent.redaction import redact_chain
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.collector import get_tracer
 from any_agent.tracing.content import capture_content
@@ -136,6 +137,7 @@ class ModelClient:
             try:
                 route, response = await self._call_routes(span, first, messages, tools, response_format, request)
             except ModelCallError as error:
+                redact_chain(error, [secret for route in self.routes for secret in route.secrets()])
                 span.set_status(trace.StatusCode.ERROR, str(error))
                 span.set_attribute(attr.ERROR_TYPE, str(error.status_code or "model_call_failed"))
                 if run is not None:
