@@ -2,7 +2,7 @@
 
 A provider may echo the key it was sent (some 401 bodies do), and a provider SDK's exception keeps
 the HTTP request and response, headers included. Our own errors are masked in place; an exception
-from a library is replaced in the chain by a `ProviderErrorDetail` that keeps its type name, status
+from a library is replaced in the chain by a `RedactedError` that keeps its type name, status
 code and masked message, and nothing else (no request, no response, no traceback frames, whose
 local variables hold the client and its key).
 """
@@ -13,15 +13,15 @@ from collections.abc import Iterable
 
 from any_agent.errors import AnyAgentError
 
-__all__ = ["MASK", "ProviderErrorDetail", "redact_chain", "redact_text"]
+__all__ = ["MASK", "RedactedError", "redact_chain", "redact_text"]
 
 MASK = "***"
 
 _MIN_SECRET = 4  # shorter strings would mask ordinary text; no real key is this short
 
 
-class ProviderErrorDetail(Exception):
-    """What a library's exception said, without what it held (found in a run error's ``__cause__`` chain).
+class RedactedError(Exception):
+    """What a library's exception said, without what it held (in a run error's ``__cause__`` chain).
 
     Attributes:
         type_name: The original exception's qualified class name, e.g. ``openai.AuthenticationError``.
@@ -49,7 +49,7 @@ def redact_chain(error: BaseException, secrets: Iterable[str]) -> None:
     """Mask ``secrets`` in ``error`` (one of ours) and everything its ``__cause__``/``__context__`` chain holds.
 
     In place, so ``raise`` re-raises the same object. Ours keep their class and attributes (strings
-    masked); any other exception in the chain is replaced by a `ProviderErrorDetail`.
+    masked); any other exception in the chain is replaced by a `RedactedError`.
     """
     secrets = [secret for secret in secrets if len(secret) >= _MIN_SECRET]
     _mask_ours(error, secrets, seen=set())
@@ -69,10 +69,15 @@ def _mask_ours(error: BaseException, secrets: list[str], seen: set[int]) -> None
         error.__context__ = _safe(context, secrets, seen)
 
 
+def _ours(error: BaseException) -> bool:
+    """Raised by any-agent (the core, `OutputError`, `TurnLimitReached`...), so safe to keep and mask."""
+    return isinstance(error, AnyAgentError | RedactedError) or type(error).__module__.split(".")[0] == "any_agent"
+
+
 def _safe(error: BaseException, secrets: list[str], seen: set[int]) -> BaseException | None:
     if id(error) in seen:
         return None  # a cycle
-    if isinstance(error, AnyAgentError | ProviderErrorDetail):
+    if _ours(error):
         _mask_ours(error, secrets, seen)
         return error
     seen.add(id(error))
@@ -83,7 +88,7 @@ def _safe(error: BaseException, secrets: list[str], seen: set[int]) -> BaseExcep
     status = getattr(error, "status_code", None)
     kind = type(error)
     module = "" if kind.__module__ == "builtins" else f"{kind.__module__}."
-    detail = ProviderErrorDetail(
+    detail = RedactedError(
         redact_text(message, secrets),
         type_name=f"{module}{kind.__qualname__}",
         status_code=status if isinstance(status, int) else None,

@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 from any_agent import AgentRunError, AgentTrace
+from any_agent.output import OutputError
 from any_agent.testing import Fault, plan
 from any_agent.tracing import attributes as attr
 from tests.conformance import failure_tools
 from tests.conformance.conftest import run_scenario
 from tests.conformance.scenarios import Scenario
+from tests.conformance.tools import WeatherReport
 
 
 def _tool_failure(tool: Callable[..., Any]) -> Scenario:
@@ -141,3 +143,20 @@ def test_the_environment_key_is_sent_to_an_api_base(framework: str, monkeypatch:
     monkeypatch.delenv("OPENAI_API_KEY")
     outcome = run_scenario(Scenario("no_key", plan(["Hello."]), prompt="Hi", expected_output="Hello."), framework)
     assert {request.headers["authorization"] for request in outcome.requests} == {"Bearer not-needed"}
+
+
+def test_an_answer_that_does_not_fit_output_type(framework: str) -> None:
+    """The same error class and message on every framework, from the core's output check."""
+    scenario = Scenario(
+        "output_misfit",
+        plan([{"city": "Paris"}]),
+        prompt="Report the weather in Paris.",
+        config={"output_type": WeatherReport},
+    )
+    outcome = run_scenario(scenario, framework)
+    assert outcome.error is not None
+    assert type(outcome.error) is AgentRunError
+    assert isinstance(outcome.error.cause, OutputError)
+    assert str(outcome.error) == (
+        'the final answer does not fit output_type WeatherReport: Field required (answer: \'{"city": "Paris"}\')'
+    )
