@@ -48,6 +48,18 @@ __all__ = ["Agent", "RunInput"]
 RunInput = str | Sequence[Message]
 """A prompt, or a conversation as OpenAI-format chat messages (the last one the new user turn)."""
 
+# `model_args` keys the core sets itself on every model call, and where the user sets them instead.
+_OWNED_MODEL_ARGS = {
+    "model": "set model_id",
+    "messages": "the conversation is what run() is given",
+    "tools": "set AgentConfig.tools",
+    "response_format": "set AgentConfig.output_type",
+    "stream": "any-agent reads whole answers (streaming is not supported yet)",
+    "api_key": "set AgentConfig.api_key",
+    "api_base": "set AgentConfig.api_base",
+    "timeout": "set AgentConfig.request_timeout",
+}
+
 # How long a cancelled run waits for its tool calls to stop (abandoning their threads) before it
 # returns its partial trace.
 _CANCEL_GRACE_SECONDS = 2.0
@@ -76,6 +88,7 @@ class Agent:
         """
         if framework is not None:
             config = config.model_copy(update={"framework": framework.strip().lower()})
+        _check_model_args(config.model_args)
         adapter_class = load_adapter(config.framework)
         model = ModelClient(
             config.model_id,
@@ -311,6 +324,15 @@ def _build(adapter_class: type[Adapter], config: AgentConfig, model: ModelClient
             f"the {config.framework} adapter could not build the agent: {type(error).__name__}: {error}",
             field="agent_args" if config.agent_args else None,
         ) from error
+
+
+def _check_model_args(model_args: Mapping[str, Any]) -> None:
+    owned = [key for key in model_args if key in _OWNED_MODEL_ARGS]
+    if owned:
+        reasons = "; ".join(f"{key!r}: {_OWNED_MODEL_ARGS[key]}" for key in owned)
+        raise ConfigError(
+            f"any-agent sets {', '.join(map(repr, owned))} itself; remove it ({reasons})", field="model_args"
+        )
 
 
 def _as_messages(prompt: RunInput) -> list[Message]:

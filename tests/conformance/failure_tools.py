@@ -63,3 +63,35 @@ def slow_lookup(city: str) -> str:
     """
     time.sleep(60)
     return f"{city}: found"
+
+
+def variadic(city: str, *more: str) -> str:
+    """Take extra cities a model could never send.
+
+    Args:
+        city: The city.
+        more: More cities.
+    """
+    return city
+
+
+def keywords(city: str, **options: str) -> str:
+    """Take options a model could never send.
+
+    Args:
+        city: The city.
+        options: Options.
+    """
+    return city
+
+
+def weather_now(city: str) -> str:
+    """Get the weather now (named by a decorator, as some are, with a name providers refuse).
+
+    Args:
+        city: The city.
+    """
+    return f"{city}: sunny"
+
+
+weather_now.__name__ = "weather now!"

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from any_agent import AgentRunError, AgentTrace
+from any_agent import Agent, AgentConfig, AgentRunError, AgentTrace, ConfigError, ToolDefinitionError
 from any_agent.output import OutputError
-from any_agent.testing import Fault, plan
+from any_agent.testing import Fault, ScriptedLLM, plan
 from any_agent.tracing import attributes as attr
 from tests.conformance import failure_tools
 from tests.conformance.conftest import run_scenario
@@ -160,3 +160,51 @@ def test_an_answer_that_does_not_fit_output_type(framework: str) -> None:
     assert str(outcome.error) == (
         'the final answer does not fit output_type WeatherReport: Field required (answer: \'{"city": "Paris"}\')'
     )
+
+
+def _config(framework: str, llm: ScriptedLLM, **fields: Any) -> AgentConfig:
+    return AgentConfig(name="conformance", framework=framework, model_id=llm.model_id, api_base=llm.base_url, **fields)
+
+
+@pytest.mark.parametrize("key", ["stream", "tools", "response_format", "messages", "model", "timeout"])
+def test_model_args_the_core_owns_fail_at_create(framework: str, key: str) -> None:
+    with ScriptedLLM(plan(["never"])) as llm, pytest.raises(ConfigError) as caught:
+        Agent.create(_config(framework, llm, model_args={key: True}))
+    assert caught.value.field == "model_args"
+    assert repr(key) in str(caught.value)
+    assert llm.requests == []
+
+
+@pytest.mark.parametrize("prompt", [None, 42, b"bytes", [42], {"role": "user"}])
+def test_run_with_an_input_that_is_not_a_prompt(framework: str, prompt: Any) -> None:
+    with ScriptedLLM(plan(["never"])) as llm:
+        agent = Agent.create(_config(framework, llm))
+        with pytest.raises(
+            TypeError, match=r"run\(\) takes a prompt \(a str\) or a list of OpenAI-format chat messages"
+        ):
+            agent.run(prompt)
+        assert llm.requests == []
+
+
+@pytest.mark.parametrize("tool", [failure_tools.variadic, failure_tools.keywords], ids=lambda tool: tool.__name__)
+def test_a_tool_with_variadic_parameters_is_rejected(framework: str, tool: Callable[..., Any]) -> None:
+    with ScriptedLLM(plan(["never"])) as llm, pytest.raises(ToolDefinitionError) as caught:
+        Agent.create(_config(framework, llm, tools=[tool]))
+    assert caught.value.field == "tools[0]"
+    assert "a model can never fill" in str(caught.value)
+
+
+def test_a_tool_name_providers_refuse_is_rewritten_as_for_mcp(framework: str) -> None:
+    outcome = run_scenario(
+        Scenario(
+            "unsafe_tool_name",
+            plan([[("weather_now_", {"city": "Paris"})]], final="Sunny."),
+            tools=(failure_tools.weather_now,),
+            expected_output="Sunny.",
+        ),
+        framework,
+    )
+    assert outcome.error is None, outcome.error
+    assert outcome.requests[0].tool_names == ["weather_now_"]
+    assert [result["content"] for result in outcome.requests[-1].tool_results] == ["Paris: sunny"]
+    assert [span.name for span in outcome.trace.operation_spans(attr.OP_EXECUTE_TOOL)] == ["execute_tool weather_now_"]

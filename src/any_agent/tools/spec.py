@@ -9,6 +9,7 @@ framework never calls a tool except through here.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import json
 import threading
@@ -24,7 +25,7 @@ from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
 from any_agent.errors import ToolDefinitionError
 from any_agent.tools.mcp.config import McpHttp, McpStdio
-from any_agent.tools.schema import function_schema
+from any_agent.tools.schema import function_schema, provider_safe_name
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.collector import get_tracer
 from any_agent.tracing.content import capture_content
@@ -216,6 +217,8 @@ def tool_specs(tools: list[Any]) -> list[ToolSpec]:
         if isinstance(tool, McpStdio | McpHttp):
             continue
         spec = tool if isinstance(tool, ToolSpec) else ToolSpec.from_callable(tool, field_name=f"tools[{index}]")
+        if spec.name != (safe := provider_safe_name(spec.name)):  # as MCP tools' names are
+            spec = dataclasses.replace(spec, name=safe)
         if spec.name in seen:
             raise ToolDefinitionError(
                 f"two tools are named {spec.name!r}; tool names must be unique", field=f"tools[{index}]"
