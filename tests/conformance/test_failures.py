@@ -208,3 +208,19 @@ def test_a_tool_name_providers_refuse_is_rewritten_as_for_mcp(framework: str) ->
     assert outcome.requests[0].tool_names == ["weather_now_"]
     assert [result["content"] for result in outcome.requests[-1].tool_results] == ["Paris: sunny"]
     assert [span.name for span in outcome.trace.operation_spans(attr.OP_EXECUTE_TOOL)] == ["execute_tool weather_now_"]
+
+
+def test_nothing_is_printed_on_failure(framework: str, capfd: pytest.CaptureFixture[str]) -> None:
+    """A failing model call and a failing tool: the error is raised, nothing reaches the terminal."""
+    failing_tool = _tool_failure(failure_tools.parse_cli)
+    assert run_scenario(failing_tool, framework).error is None
+    failing_model = Scenario(
+        "provider_500",
+        plan(["never seen"]),
+        prompt="Hi",
+        config={"max_retries": 0},
+        faults=((Fault.server_error(500), 1),),
+    )
+    assert run_scenario(failing_model, framework).error is not None
+    printed = capfd.readouterr()
+    assert (printed.out, printed.err) == ("", "")
