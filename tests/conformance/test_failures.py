@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from any_agent import Agent, AgentConfig, AgentRunError, AgentTrace, ConfigError, ToolDefinitionError
+from any_agent import Agent, AgentConfig, AgentRunError, AgentTrace, ConfigError, RunCancelled, ToolDefinitionError
 from any_agent.output import OutputError
 from any_agent.testing import Fault, ScriptedLLM, plan
 from any_agent.tracing import attributes as attr
@@ -224,3 +225,18 @@ def test_nothing_is_printed_on_failure(framework: str, capfd: pytest.CaptureFixt
     assert run_scenario(failing_model, framework).error is not None
     printed = capfd.readouterr()
     assert (printed.out, printed.err) == ("", "")
+
+
+async def test_a_timeout_during_a_slow_sync_tool_keeps_the_partial_trace(framework: str) -> None:
+    """``asyncio.wait_for`` around a run: TimeoutError at once, its cause the cancellation with the trace."""
+    with ScriptedLLM(plan([[("slow_lookup", {"city": "Paris"})]], final="Found.")) as llm:
+        agent = Agent.create(_config(framework, llm, tools=[failure_tools.slow_lookup]))
+        async with asyncio.timeout(30):  # a hang check: the tool alone would take 60 s
+            with pytest.raises(TimeoutError) as caught:
+                await asyncio.wait_for(agent.run_async("Find Paris."), 1)
+    cancelled = caught.value.__cause__
+    assert isinstance(cancelled, RunCancelled)
+    assert cancelled.trace.root is not None and cancelled.trace.root.status_description == "cancelled"
+    (span,) = cancelled.trace.operation_spans(attr.OP_EXECUTE_TOOL)
+    assert span.status == "ERROR"
+    assert [event.name for event in span.events] == [attr.THREAD_ABANDONED_EVENT]
