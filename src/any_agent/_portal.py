@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
-__all__ = ["CANCEL_GRACE_SECONDS", "abandoned", "in_thread", "run_blocking", "run_sync"]
+__all__ = ["CANCEL_GRACE_SECONDS", "ThreadAbandoned", "in_thread", "run_blocking", "run_sync"]
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -128,7 +128,7 @@ async def in_thread(func: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) 
     """Run blocking ``func`` on a daemon thread of its own, in a copy of the caller's context.
 
     Cancelling the awaiting coroutine returns at once and abandons the thread (see the module's
-    docstring); `abandoned` tells whether that happened to the current call's thread.
+    docstring), raising `ThreadAbandoned` (a cancellation) when the thread was still running.
     """
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
@@ -159,18 +159,14 @@ async def in_thread(func: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) 
     thread.start()
     try:
         return await future
-    except asyncio.CancelledError:
+    except asyncio.CancelledError as cancelled:
         if thread.is_alive():
-            _abandoned.set(True)
+            raise ThreadAbandoned() from cancelled
         raise
 
 
-_abandoned: contextvars.ContextVar[bool] = contextvars.ContextVar("any_agent_thread_abandoned", default=False)
-
-
-def abandoned() -> bool:
-    """Whether an `in_thread` call awaited in this context was cancelled with its thread still running."""
-    return _abandoned.get()
+class ThreadAbandoned(asyncio.CancelledError):
+    """An `in_thread` call was cancelled while its thread still ran; the thread finishes on its own."""
 
 
 async def run_blocking(func: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:

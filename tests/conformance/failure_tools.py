@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -55,12 +56,17 @@ def unprintable(city: str) -> Any:
     return _Unprintable()
 
 
+SLOW_LOOKUP_STARTED = threading.Event()
+"""Set when `slow_lookup` starts (clear it before a run)."""
+
+
 def slow_lookup(city: str) -> str:
     """Look a city up, slowly (a synchronous tool that blocks for a minute).
 
     Args:
         city: The city.
     """
+    SLOW_LOOKUP_STARTED.set()
     time.sleep(60)
     return f"{city}: found"
 

@@ -227,15 +227,18 @@ def test_nothing_is_printed_on_failure(framework: str, capfd: pytest.CaptureFixt
     assert (printed.out, printed.err) == ("", "")
 
 
-async def test_a_timeout_during_a_slow_sync_tool_keeps_the_partial_trace(framework: str) -> None:
-    """``asyncio.wait_for`` around a run: TimeoutError at once, its cause the cancellation with the trace."""
+async def test_cancelling_a_run_during_a_slow_sync_tool_keeps_the_partial_trace(framework: str) -> None:
+    """A cancelled run (``wait_for``'s timeout, a task cancelled) ends at once with its partial trace."""
     with ScriptedLLM(plan([[("slow_lookup", {"city": "Paris"})]], final="Found.")) as llm:
         agent = Agent.create(_config(framework, llm, tools=[failure_tools.slow_lookup]))
-        async with asyncio.timeout(30):  # a hang check: the tool alone would take 60 s
-            with pytest.raises(TimeoutError) as caught:
-                await asyncio.wait_for(agent.run_async("Find Paris."), 1)
-    cancelled = caught.value.__cause__
-    assert isinstance(cancelled, RunCancelled)
+        failure_tools.SLOW_LOOKUP_STARTED.clear()
+        async with asyncio.timeout(60):  # a hang check: the tool alone would take 60 s after it starts
+            run = asyncio.create_task(agent.run_async("Find Paris."))
+            assert await asyncio.to_thread(failure_tools.SLOW_LOOKUP_STARTED.wait, 50)
+            run.cancel()
+            with pytest.raises(RunCancelled) as caught:
+                await run
+    cancelled = caught.value
     assert cancelled.trace.root is not None and cancelled.trace.root.status_description == "cancelled"
     (span,) = cancelled.trace.operation_spans(attr.OP_EXECUTE_TOOL)
     assert span.status == "ERROR"

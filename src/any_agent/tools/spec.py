@@ -127,8 +127,8 @@ class ToolSpec:
                 run.track(task)  # so a cancelled run can cancel it, from whichever thread waits for it
             try:
                 result = await self._execute(raw)
-            except asyncio.CancelledError:
-                _mark_cancelled(span)
+            except asyncio.CancelledError as cancelled:
+                _mark_cancelled(span, abandoned=isinstance(cancelled, _portal.ThreadAbandoned))
                 raise
             finally:
                 if run is not None and task is not None:
@@ -249,9 +249,9 @@ def _safe_str(error: BaseException) -> str:
         return f"<{type(error).__name__} that cannot be printed>"
 
 
-def _mark_cancelled(span: trace.Span) -> None:
+def _mark_cancelled(span: trace.Span, *, abandoned: bool) -> None:
     """The run was cancelled (a timeout, Ctrl-C) during this call; say so, and whether its thread lives on."""
-    if _portal.abandoned():
+    if abandoned:
         message = "cancelled; the tool's thread was still running and was abandoned (Python cannot stop it)"
         span.add_event(attr.THREAD_ABANDONED_EVENT, {"reason": "cancelled"})
     else:
