@@ -130,21 +130,44 @@ def _overlay(name: str, requirements: list[str], constraints: Path) -> Path:
 
 @dataclass
 class Environments:
-    mozilla: Path
-    ag2: Path
+    mozilla: Path | None
+    """mozilla's any-agent 1.18, unless --no-mozilla or no framework it has is measured."""
+    ag2: Path | None
+    """Native AG2's venv, when ag2 is measured."""
 
 
-def ensure_environments() -> Environments:
+def needed_environments(args: argparse.Namespace) -> list[str]:
+    """The side environments this run needs, and only those: a smoke run creates nothing it skips."""
+    needed = []
+    if not args.no_mozilla and any(fw in MOZILLA for fw in args.frameworks):
+        needed.append("mozilla")
+    if "ag2" in args.frameworks:
+        needed.append("ag2")
+    if "langgraph" in args.frameworks:
+        needed.append("overlay")
+    if full_run(args):
+        needed.append("tools")
+    return needed
+
+
+def ensure_environments(args: argparse.Namespace) -> Environments:
+    needed = needed_environments(args)
+    if not needed:
+        return Environments(mozilla=None, ag2=None)
     VENVS.mkdir(parents=True, exist_ok=True)
     constraints = _constraints()
-    ag2_version = _version(sys.executable, "ag2")
-    # mozilla any-agent 1.18 fails to import with mcp 2.x (NameError: MCPTool), and its OpenAI
-    # adapter builds usage objects that openai>=2.43 rejects (cache_write_tokens became required).
-    mozilla = _venv("mozilla", ["any-agent[openai,langchain]==1.18.*", "mcp<2", "openai<2.43"], constraints)
-    # ag2's OpenAIConfig needs openai>=3.27; the project's lock holds openai 2.x (openai-agents 0.20).
-    ag2 = _venv("ag2", [f"ag2[openai]=={ag2_version}"], constraints)
-    _overlay("overlay", ["langchain-openai"], constraints)  # native LangGraph's ChatOpenAI
-    _overlay("tools", ["pyinstrument", "py-spy"], constraints)  # for bench/profiling.py
+    mozilla = ag2 = None
+    if "mozilla" in needed:
+        # mozilla any-agent 1.18 fails to import with mcp 2.x (NameError: MCPTool), and its OpenAI
+        # adapter builds usage objects that openai>=2.43 rejects (cache_write_tokens became required).
+        mozilla = _venv("mozilla", ["any-agent[openai,langchain]==1.18.*", "mcp<2", "openai<2.43"], constraints)
+    if "ag2" in needed:
+        # ag2's OpenAIConfig needs openai>=3.27; the project's lock holds openai 2.x (openai-agents 0.20).
+        ag2 = _venv("ag2", [f"ag2[openai]=={_version(sys.executable, 'ag2')}"], constraints)
+    if "overlay" in needed:
+        _overlay("overlay", ["langchain-openai"], constraints)  # native LangGraph's ChatOpenAI
+    if "tools" in needed:
+        _overlay("tools", ["pyinstrument", "py-spy"], constraints)  # for bench/profiling.py
     return Environments(mozilla=mozilla, ag2=ag2)
 
 
@@ -281,7 +304,7 @@ def variants_for(args: argparse.Namespace, envs: Environments | None) -> list[Va
         native_python = envs.ag2 if fw == "ag2" and envs else ours
         out.append(Variant(f"native {fw}", f"native-{fw}", native_python, "native", fw))
         out.append(Variant(f"any-agent {fw}", f"ours-{fw}", ours, "ours", fw))
-        if envs and not args.no_mozilla and fw in MOZILLA:
+        if envs and envs.mozilla and fw in MOZILLA:
             out.append(Variant(f"mozilla {MOZILLA[fw]}", f"mozilla-{MOZILLA[fw]}", envs.mozilla, "mozilla", fw))
     if not args.no_tracing:
         for fw in ["tiny", *args.frameworks]:
@@ -438,7 +461,7 @@ def startup(args: argparse.Namespace, envs: Environments | None) -> dict[str, An
         "import pydantic, opentelemetry.sdk.trace": [python, "-c", inner.format(m="pydantic, opentelemetry.sdk.trace")],
         "any-agent --help": [cli, "--help"],
     }
-    if envs and not args.no_mozilla:
+    if envs and envs.mozilla:
         cases["mozilla: import any_agent"] = [str(envs.mozilla), "-c", inner.format(m="any_agent")]
     env = dict(os.environ)
     warm = {key: value for key, value in env.items() if key != "PYTHONDONTWRITEBYTECODE"}
@@ -636,25 +659,54 @@ def write_docs(text: str) -> None:
 # ---------------------------------------------------------------------------------------------- main
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30, help="timed runs per variant and scenario")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up runs per variant and scenario")
     parser.add_argument("--quick", action="store_true", help="8 runs, 2 warm-ups, 100 concurrent, 5 start-ups")
-    parser.add_argument("--frameworks", default=",".join(FRAMEWORKS), help="comma-separated")
+    parser.add_argument(
+        "--frameworks",
+        default=",".join(FRAMEWORKS),
+        help=f"comma-separated, of {','.join(FRAMEWORKS)} (tiny, the reference, is always measured)",
+    )
     parser.add_argument("--concurrency", default="100,500", help="comma-separated concurrent run counts")
     parser.add_argument("--startup-repeats", type=int, default=15)
     parser.add_argument("--no-mozilla", action="store_true", help="skip mozilla any-agent 1.18 (no side venv)")
     parser.add_argument("--no-tracing", action="store_true", help="skip the tracing on/off variants")
     parser.add_argument("--no-concurrency", action="store_true")
     parser.add_argument("--no-startup", action="store_true")
-    parser.add_argument("--no-docs", action="store_true", help="write the JSON only")
-    parser.add_argument("--out", type=Path, default=None, help="JSON path (default bench/results/<date>.json)")
-    args = parser.parse_args()
-    args.frameworks = [fw for fw in args.frameworks.split(",") if fw]
+    parser.add_argument(
+        "--no-docs", action="store_true", help="never update docs/benchmarks.md (only a full run ever does)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="JSON path (default bench/results/<date>.json; bench/.logs/ if partial)"
+    )
+    args = parser.parse_args(argv)
+    names = [fw.strip() for fw in args.frameworks.split(",") if fw.strip()]
+    unknown = sorted(set(names) - {*FRAMEWORKS, "tiny"})
+    if unknown:
+        parser.error(f"--frameworks: unknown {', '.join(unknown)}; choose from {', '.join(FRAMEWORKS)}")
+    args.frameworks = [fw for fw in dict.fromkeys(names) if fw != "tiny"]  # tiny has no native twin
     args.concurrency = [int(n) for n in args.concurrency.split(",") if n]
+    args.full = not args.quick and argv_is_default_scope(args)
     if args.quick:
         args.runs, args.warmup, args.concurrency, args.startup_repeats = 8, 2, [100], 5
+    return args
+
+
+def argv_is_default_scope(args: argparse.Namespace) -> bool:
+    """Every framework and every phase, at full size: the only kind of run that may update the docs."""
+    skipped = args.no_mozilla or args.no_tracing or args.no_concurrency or args.no_startup
+    return set(args.frameworks) == set(FRAMEWORKS) and not skipped and args.runs >= 30 and args.warmup >= 5
+
+
+def full_run(args: argparse.Namespace) -> bool:
+    """True for the run whose numbers docs/benchmarks.md publishes."""
+    return bool(getattr(args, "full", False))
+
+
+def main() -> None:
+    args = parse_args()
     LOGS.mkdir(exist_ok=True)
     started = time.time()
     # `uv run` sets UV for the processes it starts; otherwise say which interpreter ran it.
@@ -669,7 +721,7 @@ def main() -> None:
         "memory_measure": "ru_maxrss (RSS high-water mark) of each variant's own worker process, KiB",
         "server": "bench/server.py: any_agent.testing.ScriptedLLM in its own process, TCP_NODELAY on (see docs)",
     }
-    envs = ensure_environments()
+    envs = ensure_environments(args)
     report["versions"] = {
         "project venv": versions(
             sys.executable,
@@ -689,7 +741,7 @@ def main() -> None:
             ],
         ),
         "overlay (native LangGraph)": versions(sys.executable, []) | {"langchain-openai": _overlay_version()},
-        "bench/.venvs/ag2 (native AG2)": versions(envs.ag2, ["ag2", "openai", "httpx", "pydantic"]),
+        "bench/.venvs/ag2 (native AG2)": versions(envs.ag2, ["ag2", "openai", "httpx", "pydantic"]) if envs.ag2 else {},
         "bench/.venvs/mozilla": versions(
             envs.mozilla,
             [
@@ -704,7 +756,9 @@ def main() -> None:
                 "pydantic",
                 "mcp",
             ],
-        ),
+        )
+        if envs.mozilla
+        else {},
     }
     server = Server()
     try:
@@ -721,12 +775,16 @@ def main() -> None:
     report["duration_s"] = time.time() - started
     for entry in report["variants"].values():
         entry.pop("ns_raw", None)
-    out = args.out or HERE / "results" / f"{dt.date.today().isoformat()}.json"
+    # bench/results/ and docs/benchmarks.md hold full runs only; a partial run's JSON goes to bench/.logs/.
+    default_out = HERE / "results" if full_run(args) else LOGS
+    out = args.out or default_out / f"{dt.date.today().isoformat()}{'' if full_run(args) else '-partial'}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1) + "\n")
     text = markdown(report)
-    if not args.no_docs:
+    if full_run(args) and not args.no_docs:
         write_docs(text)
+    elif not args.no_docs:
+        log("docs/benchmarks.md left as is: only a full run (no --quick, no --no-*, every framework) updates it")
     print(text)
     log(f"done in {report['duration_s']:.0f}s; JSON: {out}")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from any_agent import Agent, AgentConfig, AgentRunError, available_frameworks
+from any_agent import AdapterNotFoundError, Agent, AgentConfig, AgentRunError
+from any_agent.registry import installed_frameworks
 from any_agent.testing import ScriptedLLM, plan
 
 CITY_WEATHER = {"paris": ("sunny", 21), "berlin": ("cloudy", 15), "tokyo": ("rainy", 18)}
@@ -29,6 +30,8 @@ def main(frameworks: list[str]) -> int:
     # The scripted model calls get_weather twice in one turn, then answers from the results.
     script = plan([[("get_weather", {"city": "Paris"}), ("get_weather", {"city": "Berlin"})]])
     failures = 0
+    # Each framework is imported when its first agent is built: seconds each, the first time.
+    print(f"Running on {', '.join(frameworks)}, offline; each framework loads as its turn comes.", flush=True)
     with ScriptedLLM(script) as llm:
         for framework in frameworks:
             config = AgentConfig(
@@ -41,7 +44,7 @@ def main(frameworks: list[str]) -> int:
             )
             try:
                 trace = Agent.create(config).run("Is it warmer in Paris or in Berlin?")
-            except AgentRunError as error:
+            except (AdapterNotFoundError, AgentRunError) as error:
                 failures += 1
                 print(f"{framework:>10}  FAILED: {error}")
                 continue
@@ -49,10 +52,11 @@ def main(frameworks: list[str]) -> int:
             print(
                 f"{framework:>10}  {trace.final_output!r}\n"
                 f"{'':>10}  {steps} | {trace.usage.input_tokens} in / {trace.usage.output_tokens} out tokens"
-                f" | {trace.duration.total_seconds():.2f}s"
+                f" | {trace.duration.total_seconds():.2f}s",
+                flush=True,
             )
     return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:] or available_frameworks()))
+    sys.exit(main(sys.argv[1:] or installed_frameworks()))

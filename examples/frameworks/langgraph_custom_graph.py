@@ -19,7 +19,7 @@ from langgraph.prebuilt import ToolNode, tools_condition
 
 from any_agent import Agent, AgentConfig, AgentTrace
 from any_agent.testing import ScriptedLLM, plan
-from any_agent_langgraph import AnyAgentChatModel, AnyAgentTool
+from any_agent_langgraph import ModelBridge, ToolBridge
 
 
 def get_weather(city: str) -> str:
@@ -31,7 +31,7 @@ def get_weather(city: str) -> str:
     return f"{city}: sunny, 21°C"
 
 
-def build_graph(model: AnyAgentChatModel, tools: list[AnyAgentTool]) -> Any:
+def build_graph(model: ModelBridge, tools: list[ToolBridge]) -> Any:
     """A hand-written ReAct loop: a model node, LangGraph's ToolNode, and back until no tool calls."""
     model_with_tools = model.bind_tools(tools)
 

@@ -14,6 +14,7 @@ entry-point group::
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from any_agent._portal import run_blocking
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.model.client import ModelClient
+from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
 
 __all__ = ["Adapter", "TraceDifference", "run_blocking"]
@@ -58,12 +60,20 @@ class Adapter(ABC):
         self.model = model
         self.tools = list(tools)
 
+    @functools.cached_property
+    def toolset(self) -> Toolset:
+        """The agent's tools as the core dispatches them: every tool bridge calls `Toolset.dispatch`.
+
+        Built from ``self.tools`` on first use, so an adapter that adds tools does so in ``__init__``.
+        """
+        return Toolset(self.tools)
+
     @abstractmethod
     async def run(self, run: RunContext) -> Any:
         """Run the agent on ``run.input_messages`` and return the final answer.
 
         Return text, or for a config with ``output_type`` an instance of it (or its JSON). Model calls
-        must go through ``self.model`` and tool calls through ``self.tools``, passing ``run``. Let
+        must go through ``self.model`` and tool calls through ``self.toolset``, passing ``run``. Let
         exceptions propagate: the core turns them into `AgentRunError` with the partial trace.
         """
 

@@ -32,6 +32,7 @@ from any_agent.model.types import Message
 from any_agent.output import OutputError, coerce_output
 from any_agent.redaction import redact_chain, redact_text
 from any_agent.registry import load_adapter
+from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tools.mcp import mcp_toolbox
 from any_agent.tools.spec import ToolSpec, tool_specs
 from any_agent.tracing import attributes as attr
@@ -54,7 +55,7 @@ _OWNED_MODEL_ARGS = {
     "messages": "the conversation is what run() is given",
     "tools": "set AgentConfig.tools",
     "response_format": "set AgentConfig.output_type",
-    "stream": "any-agent reads whole answers (streaming is not supported yet)",
+    "stream": "any-agent decides per call whether to stream (ModelClient.stream)",
     "api_key": "set AgentConfig.api_key",
     "api_base": "set AgentConfig.api_base",
     "timeout": "set AgentConfig.request_timeout",
@@ -111,7 +112,7 @@ class Agent:
             constrained=config.constrained_decoding,
         )
         tools = tool_specs(config.tools)
-        mcp = mcp_toolbox(config.tools, reserved=[tool.name for tool in tools])
+        mcp = mcp_toolbox(config.tools, reserved=[CATCH_ALL, *(tool.name for tool in tools)])
         if mcp is not None:
             # MCP tools are known once their servers run: build the adapter on first use.
             return cls(config, _Deferred(model, mcp, lambda more: _build(adapter_class, config, model, tools + more)))

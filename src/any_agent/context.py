@@ -18,6 +18,7 @@ from opentelemetry import trace
 from opentelemetry.context import Context
 
 from any_agent.model.types import Message
+from any_agent.tools.ledger import CallLedger
 
 if TYPE_CHECKING:
     from any_agent.config import AgentConfig
@@ -45,6 +46,8 @@ class RunContext:
     """Set when the model was asked for one more turn than ``max_turns`` allows."""
     failure: BaseException | None = None
     """The first failure a boundary hit that the framework must not be allowed to swallow."""
+    calls: CallLedger = field(default_factory=CallLedger, repr=False)
+    """The tool calls the model asked for in this run, as it wrote them (see `CallLedger`)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _calls: set[asyncio.Task[object]] = field(default_factory=set, repr=False)
 

@@ -20,6 +20,8 @@ __all__ = [
     "ConfigError",
     "MaxTurnsExceeded",
     "ModelCallError",
+    "ModelResponseError",
+    "ModelStreamError",
     "RunCancelled",
     "RunInterrupted",
     "ToolDefinitionError",
@@ -65,6 +67,23 @@ class ModelCallError(AnyAgentError):
         self.retryable = retryable
         self.fallback_ok = fallback_ok
         super().__init__(message)
+
+
+class ModelResponseError(ModelCallError):
+    """The model answered, but its answer could not be read into a `ModelResponse`.
+
+    A bug or an answer of a shape nobody expected, not a provider failure: asking again or asking
+    another model would hide it, so it is neither retried nor a reason to fall back. The exception
+    that stopped the reading is the ``__cause__``.
+    """
+
+
+class ModelStreamError(ModelCallError):
+    """A streamed answer failed after part of it had been delivered.
+
+    Not retried and not a reason to fall back: the consumer already holds deltas a new answer would
+    repeat or contradict.
+    """
 
 
 class AgentRunError(AnyAgentError):

@@ -15,9 +15,15 @@ class OutputError(ValueError):
 
 
 def coerce_output(value: Any, output_type: type[BaseModel] | None) -> Any:
-    """``value`` as text, or as an ``output_type`` instance when one is set."""
+    """``value`` as text, or as an ``output_type`` instance when one is set.
+
+    A text answer is always a string: a model that answered nothing gives ``""`` on every framework
+    (some frameworks report no answer as None, others as an empty string).
+    """
     if output_type is None:
-        if value is None or isinstance(value, str):
+        if value is None:
+            return ""
+        if isinstance(value, str):
             return value
         if isinstance(value, BaseModel):
             return value.model_dump_json()

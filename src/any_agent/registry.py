@@ -13,7 +13,7 @@ from importlib.metadata import entry_points
 from any_agent.adapter import Adapter
 from any_agent.errors import AdapterNotFoundError
 
-__all__ = ["ENTRY_POINT_GROUP", "available_frameworks", "installed_frameworks", "load_adapter"]
+__all__ = ["ENTRY_POINT_GROUP", "available_frameworks", "install_hint", "installed_frameworks", "load_adapter"]
 
 ENTRY_POINT_GROUP = "any_agent.adapters"
 logger = logging.getLogger(__name__)
@@ -24,6 +24,15 @@ _FIRST_PARTY = {
     "ag2": "any-agent[ag2]",
     "openai": "any-agent[openai]",
 }
+
+
+def install_hint(extra: str) -> str:
+    """How to install one of this project's extras.
+
+    Never ``pip install any-agent``: the registry's ``any-agent`` is a different project (mozilla-ai's),
+    so the command names the clone or its wheels.
+    """
+    return f"uv sync --extra {extra} in a clone of this project, or install its built wheels (see docs/install.md)"
 
 
 def installed_frameworks() -> list[str]:
@@ -49,7 +58,7 @@ def load_adapter(framework: str) -> type[Adapter]:
     matches = [entry for entry in entry_points(group=ENTRY_POINT_GROUP) if entry.name == framework]
     if not matches:
         hint = (
-            f' Install it with: pip install "{_FIRST_PARTY[framework]}" (or uv add "{_FIRST_PARTY[framework]}").'
+            f" Install it: {install_hint(framework)}."
             if framework in _FIRST_PARTY
             else " A third-party adapter registers itself in the 'any_agent.adapters' entry-point group."
         )
@@ -65,8 +74,7 @@ def load_adapter(framework: str) -> type[Adapter]:
         logger.debug("adapter %s failed to load", framework, exc_info=True)
         raise AdapterNotFoundError(
             f"the {framework!r} adapter is installed but failed to load ({type(error).__name__}: {error}). "
-            f"Reinstall it and its framework"
-            + (f': pip install --force-reinstall "{_FIRST_PARTY[framework]}"' if framework in _FIRST_PARTY else ""),
+            f"Reinstall it and its framework" + (f": {install_hint(framework)}" if framework in _FIRST_PARTY else ""),
             field="framework",
         ) from None
     if not (isinstance(adapter, type) and issubclass(adapter, Adapter)):

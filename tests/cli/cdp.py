@@ -158,10 +158,19 @@ class Browser:
                 raise TimeoutError(f"no {method} event within {self.timeout} s")
             return next(event for event in self.events if event["method"] == method)
 
-    def open(self, path: Path) -> None:
-        """Load a local file and wait until it has loaded."""
-        self.send("Page.navigate", {"url": path.resolve().as_uri()})
+    def open(self, path: Path | str) -> None:
+        """Load a local file (or a URL) and wait until it has loaded (again, when opened a second time)."""
+        with self._cond:
+            self.events = [event for event in self.events if event["method"] != "Page.loadEventFired"]
+        self.send("Page.navigate", {"url": path if isinstance(path, str) else path.resolve().as_uri()})
         self.wait_for_event("Page.loadEventFired")
+
+    def set_viewport(self, width: int, height: int) -> None:
+        """Lay the page out as a window of this size (CSS pixels), as a phone or a desktop would."""
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
 
     def evaluate(self, expression: str) -> Any:
         """Evaluate JavaScript in the page and return its value (JSON-serializable)."""

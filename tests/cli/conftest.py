@@ -33,7 +33,8 @@ def invoke() -> Invoke:
     runner = CliRunner()
 
     def run(*args: str | Path, **kwargs: Any) -> Result:
-        return runner.invoke(app, [str(arg) for arg in args], env={"COLUMNS": "200"}, **kwargs)
+        env = {"COLUMNS": "200", **kwargs.pop("env", {})}
+        return runner.invoke(app, [str(arg) for arg in args], env=env, **kwargs)
 
     return run
 

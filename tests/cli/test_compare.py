@@ -144,7 +144,7 @@ def test_the_json_document_is_stable_and_reads_back() -> None:
     assert document["all_ok"] is False
     assert set(document) >= {"agent", "offline", "frameworks", "models", "repeat", "started_at", "cells"}
     tiny = document["cells"][0]
-    assert set(tiny) == {"framework", "model", "error", "runs", "status", "summary"}
+    assert set(tiny) == {"framework", "model", "error", "warmed_up", "runs", "status", "summary"}
     assert tiny["status"] == "ok" and tiny["summary"]["tool_calls"] == 1
     assert set(tiny["runs"][0]) == set(RunResult.model_fields)
     assert tiny["runs"][0]["trace"]["spans"][0]["name"] == "invoke_agent weather"

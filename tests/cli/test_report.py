@@ -11,7 +11,7 @@ import re
 import pytest
 
 from any_agent import AgentConfig
-from any_agent.cli.compare import AgentInfo, Comparison, run_matrix
+from any_agent.cli.compare import AgentInfo, CellResult, Comparison, run_matrix
 from any_agent.cli.report.html import embed_json, render_report, report_data
 from any_agent.testing import ScriptedLLM, plan
 
@@ -90,3 +90,49 @@ def test_report_data_lays_out_timelines_on_one_scale_and_aligns_steps(comparison
         "execute_tool",
         "chat",
     ]
+
+
+def test_the_summary_counts_cells_and_names_the_fastest(comparison: Comparison) -> None:
+    data = report_data(comparison)
+    line = data["summary"]
+    assert (line["cells"], line["cells_ok"], line["runs"], line["runs_ok"]) == (2, 1, 2, 2)
+    assert line["reference"] is None and line["matching"] == []  # one traced cell: nothing to match against
+    tiny = comparison.cells[0].summary.wall_seconds
+    assert tiny is not None and line["fastest"] == {"label": "tiny", "seconds": tiny.median}
+    assert line["cheapest"] is None  # the scripted model has no price
+    assert data["same_answer_as"] == [None, None]
+    assert all(cell.warmed_up for cell in comparison.cells)  # one-time imports done before any timed run
+
+
+def test_results_written_before_warm_up_existed_still_load(comparison: Comparison) -> None:
+    old = comparison.model_dump(mode="json")
+    for cell in old["cells"]:
+        del cell["warmed_up"]
+    loaded = Comparison.model_validate(old)
+    assert loaded.schema_version == 1 and not any(cell.warmed_up for cell in loaded.cells)
+
+
+def test_same_answers_and_identical_steps_are_shown_once() -> None:
+    def cells(script: dict[str, object]) -> list[CellResult]:
+        with ScriptedLLM(script) as llm:
+            config = AgentConfig(name="echo", model_id=llm.model_id, api_base=llm.base_url, tools=[echo_tool])
+            return asyncio.run(run_matrix(config, "Say it", frameworks=["tiny"]))
+
+    called = cells(plan([[("echo_tool", {"text": "hi"})]], final="hi"))
+    direct = cells(plan([], final="hi"))
+    other = cells(plan([], final="bye"))
+    comparison = Comparison(
+        agent=AgentInfo(name="echo", prompt="Say it"),
+        frameworks=["tiny"],
+        models=[called[0].model],
+        cells=[*called, *direct, *other],
+    )
+    data = report_data(comparison)
+    assert data["same_answer_as"] == [None, 0, None]
+    divergence = data["divergence"]
+    assert divergence["reference"] == 0 and divergence["first"] == [None, 1, 1]
+    # invoke_agent is alike everywhere; the model's first step and what follows are not
+    assert divergence["same_everywhere"][0] is True and not any(divergence["same_everywhere"][1:])
+    line = data["summary"]
+    assert line["reference"] == "tiny" and line["matching"] == []
+    assert line["differing"] == [{"label": "tiny", "step": 1}, {"label": "tiny", "step": 1}]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from any_agent import Agent, AgentConfig, AgentTrace
+from any_agent.errors import AgentRunError
 from any_agent.testing import ScriptedLLM, plan
 from tests.cli.conftest import Invoke
 
@@ -21,10 +22,16 @@ def lookup(term: str) -> str:
     return f"{term} means [bold]something[/bold]"
 
 
-def saved_trace(path: Path, steps: list[object], prompt: str = "What is X?") -> Path:
+def saved_trace(path: Path, steps: list[object], prompt: str = "What is X?", max_turns: int = 10) -> Path:
     with ScriptedLLM(plan(steps)) as llm:  # type: ignore[arg-type]
-        config = AgentConfig(name="glossary", model_id=llm.model_id, api_base=llm.base_url, tools=[lookup])
-        Agent.create(config).run(prompt).save(path)
+        config = AgentConfig(
+            name="glossary", model_id=llm.model_id, api_base=llm.base_url, tools=[lookup], max_turns=max_turns
+        )
+        try:
+            trace = Agent.create(config).run(prompt)
+        except AgentRunError as error:
+            trace = error.trace
+        trace.save(path)
     return path
 
 
@@ -100,3 +107,61 @@ def test_diff_of_a_longer_run_points_at_the_extra_step(invoke: Invoke, traces: d
     assert document["difference"]["index"] == 3
     assert document["difference"]["left"]["output"] == "X is a letter."
     assert document["difference"]["right"]["tool_calls"][0]["name"] == "lookup"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{}",
+        '{"schema_version": 1, "agent": {"name": "a", "prompt": "p"}, "cells": []}',
+        '{"spans": [], "final_output": "made up"}',
+        "name: glossary\nmodel_id: openai:gpt-4.1-mini\n",
+    ],
+    ids=["empty object", "compare results", "no root span", "agent file"],
+)
+def test_show_and_diff_refuse_a_file_that_is_not_a_trace(
+    invoke: Invoke, traces: dict[str, Path], tmp_path: Path, content: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    shown = invoke("trace", "show", bad)
+    assert shown.exit_code == 2, shown.output
+    assert "is not an any-agent trace" in shown.stderr and shown.stdout == ""
+    for args in ((bad, traces["a"]), (traces["a"], bad)):
+        diffed = invoke("trace", "diff", *args)
+        assert diffed.exit_code == 2, diffed.output
+        assert "is not an any-agent trace" in diffed.stderr
+
+
+def test_a_compare_results_file_is_named_as_such(invoke: Invoke, tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    results.write_text('{"schema_version": 1, "cells": []}', encoding="utf-8")
+    assert "it is a compare --json results file" in invoke("trace", "show", results).stderr
+
+
+def test_diff_compares_the_prompts(invoke: Invoke, traces: dict[str, Path], tmp_path: Path) -> None:
+    other_prompt = saved_trace(tmp_path / "asked.json", [[("lookup", {"term": "X"})], "X is a letter."], "And Y?")
+    result = invoke("trace", "diff", traces["a"], other_prompt)
+    assert result.exit_code == 1, result.output
+    assert "The runs answer different prompts." in result.stdout
+    assert "What is X?" in result.stdout and "And Y?" in result.stdout
+    document = json.loads(invoke("trace", "diff", traces["a"], other_prompt, "--json").stdout)
+    assert document["identical"] is False
+    # The normalized steps hold what each model call was sent, so the first chat differs in its input.
+    assert document["difference"]["index"] == 1 and document["difference"]["fields"] == ["input"]
+    assert document["prompt"] == {"same": False, "left": "What is X?", "right": "And Y?"}
+    same = json.loads(invoke("trace", "diff", traces["a"], traces["same"], "--json").stdout)
+    assert same["prompt"] == {"same": True, "left": "What is X?", "right": "What is X?"}
+
+
+def test_diff_of_a_failed_run_points_at_the_first_real_divergence(
+    invoke: Invoke, traces: dict[str, Path], tmp_path: Path
+) -> None:
+    # One turn allowed: the run calls the tool, then fails wanting a second turn.
+    failed = saved_trace(tmp_path / "failed.json", [[("lookup", {"term": "X"})], "X is a letter."], max_turns=1)
+    assert AgentTrace.load(failed).normalized()[0]["status"] == "ERROR"
+    document = json.loads(invoke("trace", "diff", traces["a"], failed, "--json").stdout)
+    assert document["difference"]["index"] == 3  # the answer the failed run never got to, not step 0
+    assert document["difference"]["right"] is None
+    text = " ".join(invoke("trace", "diff", traces["a"], failed).stdout.split())
+    assert "first differ at step 3" in text and "(but for the run's outcome: OK / ERROR)" in text

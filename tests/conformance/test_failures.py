@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -15,12 +16,24 @@ import pytest
 
 from any_agent import Agent, AgentConfig, AgentRunError, AgentTrace, ConfigError, RunCancelled, ToolDefinitionError
 from any_agent.output import OutputError
+from any_agent.registry import available_frameworks
 from any_agent.testing import Fault, ScriptedLLM, plan
+from any_agent.testing.conformance.runner import run_scenario
+from any_agent.testing.conformance.scenarios import Scenario
+from any_agent.testing.conformance.tools import WeatherReport
 from any_agent.tracing import attributes as attr
 from tests.conformance import failure_tools
-from tests.conformance.conftest import run_scenario
-from tests.conformance.scenarios import Scenario
-from tests.conformance.tools import WeatherReport
+
+# Every installed adapter (ANY_AGENT_TEST_FRAMEWORKS=tiny,crewai narrows it), as the suite did before it
+# moved into `any_agent.testing.conformance`; these scenarios belong in `ConformanceSuite` there.
+_ONLY = {name.strip() for name in os.environ.get("ANY_AGENT_TEST_FRAMEWORKS", "").split(",") if name.strip()}
+FRAMEWORKS = [name for name in available_frameworks() if not _ONLY or name in _ONLY]
+
+
+@pytest.fixture(params=FRAMEWORKS)
+def framework(request: pytest.FixtureRequest) -> str:
+    """Each installed adapter in turn."""
+    return str(request.param)
 
 
 def _tool_failure(tool: Callable[..., Any]) -> Scenario:

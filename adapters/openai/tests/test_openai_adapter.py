@@ -1,4 +1,4 @@
-"""The OpenAI Agents SDK adapter's own behaviour; the shared scenarios are in tests/conformance."""
+"""The OpenAI Agents SDK adapter's own behaviour; the shared scenarios are the conformance kit (test_conformance.py)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from pydantic import BaseModel
 from any_agent import Agent, AgentConfig, AgentRunError, ConfigError, MaxTurnsExceeded
 from any_agent.output import OutputError
 from any_agent.testing import Reply, ScriptedLLM, plan
-from any_agent.tracing import attributes as attr
-from any_agent_openai import CoreModel, OpenAIAgentsAdapter
+from any_agent.tools.ledger import CATCH_ALL
+from any_agent_openai import ModelBridge, OpenAIAgentsAdapter
 
 
 def get_weather(city: str) -> str:
@@ -147,9 +147,9 @@ def test_native_is_the_sdk_agent_built_from_the_config() -> None:
     assert native.name == "weather"
     assert native.instructions == "Answer about the weather."
     assert native.handoff_description == "Knows the weather."
-    assert [tool.name for tool in native.tools] == ["get_weather"]
+    assert [tool.name for tool in native.tools] == ["get_weather", CATCH_ALL]
     assert native.tools[0].params_json_schema["required"] == ["city"]  # type: ignore[union-attr]
-    assert isinstance(native.model, CoreModel)
+    assert isinstance(native.model, ModelBridge)
     assert native.output_type.name() == "WeatherReport"  # type: ignore[union-attr]
     assert isinstance(agent.adapter, OpenAIAgentsAdapter)
 
@@ -252,21 +252,6 @@ def test_structured_output_in_a_code_fence_is_accepted() -> None:
     assert trace.final_output == WeatherReport(city="Paris", temperature_c=21, summary="sunny")
 
 
-def test_an_unknown_tool_is_reported_to_the_model_as_tiny_does() -> None:
-    told = {}
-    for framework in ("tiny", "openai"):
-        with ScriptedLLM(plan([[("get_forecast", {"city": "Paris"})]], final="Sorry.")) as llm:
-            trace = Agent.create(config(llm, framework=framework)).run("Forecast?")
-            assert trace.final_output == "Sorry."
-            assert trace.operation_spans(attr.OP_EXECUTE_TOOL) == []
-            told[framework] = [m["content"] for m in llm.requests[1].messages if m["role"] == "tool"]
-    assert (
-        told["openai"]
-        == told["tiny"]
-        == ["Error: there is no tool named 'get_forecast'. Available tools: get_weather."]
-    )
-
-
 async def test_the_sdk_turn_limit_is_max_turns() -> None:
     with ScriptedLLM(plan([[("get_weather", {"city": c})] for c in ("Paris", "Rome", "Oslo")])) as llm:
         with pytest.raises(MaxTurnsExceeded) as caught:
@@ -305,7 +290,10 @@ def test_a_tripped_guardrail_is_named() -> None:
 @pytest.mark.parametrize(
     ("agent_args", "expected"),
     [
-        ({"model": "gpt-4.1"}, "remove 'model' from agent_args"),
+        (
+            {"model": "gpt-4.1"},
+            "'model' is set by any-agent for the OpenAI Agents SDK's Agent",
+        ),
         ({"not_an_sdk_field": 1}, "not_an_sdk_field"),
         ({"run_config": {"no_such_option": True}}, "no_such_option"),
         ({"run_config": 42}, "must be an agents.RunConfig or a dict"),

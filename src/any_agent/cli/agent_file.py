@@ -19,9 +19,11 @@ from any_agent.config import AgentConfig
 from any_agent.errors import ConfigError
 
 __all__ = [
+    "FORCED_OFFLINE_NOTICE",
     "OFFLINE_NOTICE",
     "OFFLINE_SUFFIX",
     "AgentFile",
+    "ignored_prompt_notice",
     "load_agent_file",
     "missing_key",
     "offline_config",
@@ -32,6 +34,25 @@ OFFLINE_NOTICE = (
     "No provider key found: running on the scripted offline model (answers are scripted, the agent "
     "machinery is real). Pass --model provider:model to use a real model."
 )
+FORCED_OFFLINE_NOTICE = (
+    "--offline: running on the scripted offline model (answers are scripted, the agent machinery is real)."
+)
+
+
+def ignored_prompt_notice(agent_file: AgentFile, prompt: str | None) -> str | None:
+    """What to tell the user when the scripted model will not read their prompt, or None.
+
+    A sidecar plan answers the same whatever it is asked: fine for its own prompt, misleading for
+    another. ``prompt`` None means prompts come from elsewhere (``serve``: from each MCP caller).
+    """
+    if agent_file.offline_plan is None or (prompt is not None and prompt == agent_file.prompt):
+        return None
+    whose = "your prompt" if prompt is not None else "the callers' prompts"
+    written_for = f", written for {agent_file.prompt!r}" if agent_file.prompt else ""
+    return (
+        f"The scripted model ignores {whose}: it follows the plan in {agent_file.sidecar.name}{written_for}. "
+        "Pass --model provider:model (or set a provider key) for answers to what you ask."
+    )
 
 
 @dataclass

@@ -44,7 +44,14 @@ def changed_fields(left: Step, right: Step, *, ignore: Sequence[str] = ()) -> li
 
 
 def first_difference(left: Sequence[Step], right: Sequence[Step]) -> Difference | None:
-    """The first index at which the steps differ, or None when the lists are equal."""
+    """The first index at which the steps differ, or None when the lists are equal.
+
+    The root ``invoke_agent`` step comes first but carries the run's outcome: a failed run's root
+    differs from a successful one's at step 0 only because of what happened later. A difference in
+    the root's status alone is reported only when no later step differs, so a failed run shows
+    where it really diverged.
+    """
+    outcome: Difference | None = None
     for index in range(max(len(left), len(right))):
         a = left[index] if index < len(left) else None
         b = right[index] if index < len(right) else None
@@ -52,9 +59,11 @@ def first_difference(left: Sequence[Step], right: Sequence[Step]) -> Difference 
             present = a if a is not None else b
             return Difference(index, a, b, list(present or {}))
         fields = changed_fields(a, b)
-        if fields:
+        if fields == ["status"] and a.get("operation") == attr.OP_INVOKE_AGENT:
+            outcome = outcome or Difference(index, a, b, fields)
+        elif fields:
             return Difference(index, a, b, fields)
-    return None
+    return outcome
 
 
 def step_key(step: Step) -> str:

@@ -5,38 +5,90 @@ Heavy imports (frameworks, any-llm) happen inside the commands, so ``--help`` st
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from any_agent.cli import exit_codes
+from any_agent.cli.pipes import PipeSafeConsole, silence_output
+
+if TYPE_CHECKING:
+    from typer import _click as click  # the click typer ships and builds its commands on
 
 __all__ = ["app"]
 
+
+class _Command(TyperCommand):
+    """Help as people read it.
+
+    ``AGENT_FILE [PROMPT]`` in the usage line, nothing after a flag, and paragraphs that wrap at the
+    terminal's width rather than where the docstring's lines end.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.help:
+            paragraphs = inspect.cleandoc(self.help).split("\n\n")
+            self.help = "\n\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        return _no_flag_types(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.display_name_raw.upper()
+                pieces.append(name if param.required else f"[{name}]")  # typer writes {agent_file}
+        return pieces
+
+
+class _Group(TyperGroup):
+    """The command groups' own ``--help`` without "<bool>"."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        return _no_flag_types(super().get_params(ctx))
+
+
+def _no_flag_types(params: list[click.Parameter]) -> list[click.Parameter]:
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""  # typer would show the flag's type, "<bool>"
+    return params
+
+
 app = typer.Typer(
+    cls=_Group,
     name="any-agent",
     help="Define an agent once, run it on any framework, compare the traces.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals may hold API keys
 )
-trace_app = typer.Typer(help="Read saved traces: show one as a tree, diff two.", no_args_is_help=True)
+trace_app = typer.Typer(cls=_Group, help="Read saved traces: show one as a tree, diff two.", no_args_is_help=True)
 app.add_typer(trace_app, name="trace")
 
 AgentFileArg = Annotated[
     Path,
-    typer.Argument(help="An agent file (.yaml, .yml or .toml) holding AgentConfig fields.", show_default=False),
+    typer.Argument(
+        help="An agent file (.yaml, .yml or .toml) holding AgentConfig fields.",
+        show_default=False,
+        metavar="AGENT_FILE",
+    ),
 ]
 PromptArg = Annotated[
     str | None,
     typer.Argument(
-        help="What to ask the agent. Default: the prompt in the agent's <stem>.offline.json.", show_default=False
+        help="What to ask the agent. Default: the prompt in the agent's <stem>.offline.json.",
+        show_default=False,
+        metavar="PROMPT",
     ),
 ]
 OfflineOption = Annotated[
@@ -50,22 +102,25 @@ OfflineOption = Annotated[
 
 def _console(*, stderr: bool = False) -> Console:
     # Piped output gets a wide console: a comparison table squeezed into 80 columns is unreadable.
-    console = Console(stderr=stderr, highlight=False)
+    console: Console = PipeSafeConsole(stderr=stderr, highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
-        console = Console(stderr=stderr, highlight=False, width=160)
+        console = PipeSafeConsole(stderr=stderr, highlight=False, width=160)
     return console
 
 
 def _finish(command: Callable[[], int]) -> None:
     try:
         code = command()
+    except BrokenPipeError:  # `… | head`: the reader has all it wants
+        silence_output()
+        code = exit_codes.BROKEN_PIPE
     except KeyboardInterrupt:
         _console(stderr=True).print(Text("interrupted", style="red"))
         code = exit_codes.INTERRUPTED
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def run(
     agent_file: AgentFileArg,
     prompt: PromptArg = None,
@@ -105,7 +160,7 @@ def run(
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def compare(
     agent_file: AgentFileArg,
     prompt: PromptArg = None,
@@ -157,28 +212,26 @@ def compare(
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def report(
     results: Annotated[Path, typer.Argument(help="A results file written by compare --json.", show_default=False)],
     html: Annotated[Path, typer.Argument(help="Where to write the HTML report.", show_default=False)],
 ) -> None:
     """Build the HTML report again from saved compare --json results."""
-    from pydantic import ValidationError
-
-    from any_agent.cli.compare import Comparison
+    from any_agent.cli.compare_command import load_results
     from any_agent.cli.report.html import write_report
 
     err = _console(stderr=True)
     try:
-        comparison = Comparison.model_validate_json(results.read_text(encoding="utf-8"))
-    except (OSError, ValidationError) as error:
-        err.print(Text(f"error: {results} is not a compare --json results file: {error}", style="red"))
+        comparison = load_results(results)
+    except ValueError as error:
+        err.print(Text(f"error: {error}", style="red"))
         raise typer.Exit(exit_codes.USAGE) from None
     write_report(comparison, html)
     err.print(Text(f"HTML report written to {html}", style="dim"))
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     agent_file: AgentFileArg,
     mcp: Annotated[bool, typer.Option("--mcp", help="Serve the agent as one MCP tool over streamable HTTP.")] = False,
@@ -193,10 +246,14 @@ def serve(
         str | None, typer.Option("--framework", "-f", help="Run on this framework instead of the file's.")
     ] = None,
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Use this model (provider:model) instead of the file's.")
+        str | None,
+        typer.Option("--model", "-m", help="Use this model (provider:model) instead of the file's; always a real one."),
     ] = None,
+    offline: OfflineOption = False,
 ) -> None:
     """Serve an agent file to MCP clients (IDEs, assistants, other agents) until Ctrl-C.
+
+    Without a provider key (and without --model) it serves on the scripted offline model and says so.
 
     Exit code 2: nothing was served (no --mcp, a bad file, a port in use); 1: serving failed; 130: Ctrl-C.
     """
@@ -211,28 +268,21 @@ def serve(
             framework=framework,
             model=model,
             tool_name=tool_name,
+            offline=offline,
             err=_console(stderr=True),
         )
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def frameworks() -> None:
-    """List the installed framework adapters and whether each one loads."""
-    from any_agent.errors import AdapterNotFoundError
-    from any_agent.registry import installed_frameworks, load_adapter
+    """List the installed framework adapters: whether each loads, and the versions installed."""
+    from any_agent.cli.frameworks_command import frameworks_command
 
-    table = Table("Framework", "Status")
-    for name in installed_frameworks():
-        try:
-            load_adapter(name)
-            table.add_row(name, Text("available", style="green"))
-        except AdapterNotFoundError as error:
-            table.add_row(name, Text(str(error), style="red"))
-    _console().print(table)
+    _finish(lambda: frameworks_command(out=_console(), err=_console(stderr=True)))
 
 
-@trace_app.command("show")
+@trace_app.command("show", cls=_Command)
 def trace_show(
     trace_file: Annotated[Path, typer.Argument(help="A trace saved with run --trace-out.", show_default=False)],
     width: Annotated[int, typer.Option("--width", "-w", min=20, help="Shorten texts to this many characters.")] = 100,
@@ -243,7 +293,7 @@ def trace_show(
     _finish(lambda: trace_show_command(trace_file, width=width, out=_console(), err=_console(stderr=True)))
 
 
-@trace_app.command("diff")
+@trace_app.command("diff", cls=_Command)
 def trace_diff(
     left: Annotated[Path, typer.Argument(help="The first trace file.", show_default=False)],
     right: Annotated[Path, typer.Argument(help="The second trace file.", show_default=False)],

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
 from any_agent.cli import exit_codes
 from any_agent.cli.agent_file import load_agent_file
 from any_agent.cli.compare import AgentInfo, CellResult, Comparison, RunResult, run_matrix
-from any_agent.cli.render import TIMES, comparison_table, failures, shorten
+from any_agent.cli.render import TIMES, comparison_view, failures, shorten
 from any_agent.cli.run_command import choose_prompt, model_context
 from any_agent.errors import ConfigError
 from any_agent.registry import installed_frameworks
 
-__all__ = ["compare_command", "split_list", "write_outputs"]
+__all__ = ["compare_command", "load_results", "split_list", "write_outputs"]
 
 
 def split_list(value: str | None) -> list[str]:
@@ -56,7 +58,7 @@ def compare_command(
         return exit_codes.USAGE
     # The reference loop first: the report aligns the other frameworks' steps against it.
     frameworks = frameworks or sorted(installed_frameworks(), key=lambda name: (name != "tiny", name))
-    context, is_offline = model_context(agent_file, offline=offline, model_given=bool(models), err=err)
+    context, is_offline = model_context(agent_file, offline=offline, model_given=bool(models), err=err, prompt=text)
     with context as config:
         matrix = models or [config.model_id]
         comparison = Comparison(
@@ -96,11 +98,34 @@ def compare_command(
                 )
             )
     table_console = err if json_out == "-" else out
-    table_console.print(comparison_table(comparison))
+    table_console.print(comparison_view(comparison, table_console))
     for line in failures(comparison):
         err.print(line, soft_wrap=True)
     write_outputs(comparison, html=html, json_out=json_out, err=err)
     return exit_codes.OK if comparison.all_ok else exit_codes.FAILED
+
+
+def load_results(path: Path) -> Comparison:
+    """Read a ``compare --json`` file; `ValueError` says in one line what is wrong with it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror}") from None
+    not_results = f"{path} is not a compare --json results file"
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise ValueError(f"{not_results}: not JSON ({error})") from None
+    if isinstance(data, dict) and "spans" in data and "cells" not in data:
+        raise ValueError(f"{not_results}: it is a trace (`any-agent trace show` reads those)")
+    try:
+        return Comparison.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in item['loc']) or 'top level'}: {item['msg']}" for item in error.errors()
+        ]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ValueError(f"{not_results}: {problems[0]}{more}") from None
 
 
 def write_outputs(comparison: Comparison, *, html: Path | None, json_out: str | None, err: Console) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["DIFFERENT", "FAILED", "INTERRUPTED", "OK", "USAGE"]
+__all__ = ["BROKEN_PIPE", "DIFFERENT", "FAILED", "INTERRUPTED", "OK", "USAGE"]
 
 OK: Final = 0
 """Everything ran and succeeded (``trace diff``: the traces are identical)."""
@@ -16,3 +16,5 @@ USAGE: Final = 2
 """Nothing ran: a bad option, an unreadable or invalid agent or trace file, a framework that is not installed."""
 INTERRUPTED: Final = 130
 """Interrupted with Ctrl-C."""
+BROKEN_PIPE: Final = 141
+"""The reader of the output went away (``any-agent run … | head``): what a shell reports for SIGPIPE."""

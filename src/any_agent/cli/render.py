@@ -10,13 +10,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich import box
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from any_agent.cli.align import Difference
 from any_agent.cli.compare import CellResult, Comparison, Spread, cost_of
+from any_agent.cli.numbers import format_cost
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.trace import AgentTrace, SpanRecord
 
@@ -24,9 +26,11 @@ __all__ = [
     "NONE",
     "TIMES",
     "comparison_table",
+    "comparison_view",
     "difference_view",
     "failures",
     "format_output",
+    "prompt_difference_view",
     "shorten",
     "span_line",
     "summary_line",
@@ -133,7 +137,7 @@ def summary_line(trace: AgentTrace) -> Text:
         f"{turns} turn{'s' if turns != 1 else ''}",
         f"{tools} tool call{'s' if tools != 1 else ''}",
         f"{usage.input_tokens} in / {usage.output_tokens} out tokens",
-        "cost unknown" if cost is None else f"cost ${cost:.4f}",
+        f"cost {format_cost(cost)}",
         _seconds(trace.duration.total_seconds()),
     ]
     return Text(" · ".join(parts), style="bold")
@@ -145,12 +149,13 @@ def _number(value: float | None) -> str:
     return f"{value:g}"
 
 
-def _wall(spread: Spread | None, repeat: int) -> str:
+def _wall(spread: Spread | None, repeat: int, *, range_below: bool = False) -> str:
     if spread is None:
         return NONE
     if repeat <= 1 or spread.min == spread.max:
         return _seconds(spread.median)
-    return f"{_seconds(spread.median)} ({_seconds(spread.min)}{NONE}{_seconds(spread.max)})"
+    separator = "\n" if range_below else " "
+    return f"{_seconds(spread.median)}{separator}({_seconds(spread.min)}{NONE}{_seconds(spread.max)})"
 
 
 def _status(cell: CellResult) -> Text:
@@ -160,36 +165,119 @@ def _status(cell: CellResult) -> Text:
     return Text(cell.status, style=_STATUS_STYLE[cell.status])
 
 
+WIDE_TABLE = 120
+"""Below this many columns the answers go under the table: an answer column squeezed any narrower
+prints one word per line and pushes the numbers into ellipses."""
+
+
+def comparison_view(comparison: Comparison, console: Console) -> RenderableType:
+    """The comparison table fitted to the console's width; the answers below it when it is narrow.
+
+    The wide table (answers in a column) is used only when every column fits at its minimum width:
+    rich would otherwise crop the numbers at the right edge.
+    """
+    width = console.width
+    if width >= max(WIDE_TABLE, _wide_minimum(comparison)):
+        return comparison_table(comparison, output_width=max(32, min(80, width - 100)))
+    return Group(_narrow_table(comparison), Text(""), *_answers(comparison))
+
+
+def _wide_minimum(comparison: Comparison) -> int:
+    """The width the wide table needs without folding a name into slivers or cropping a number."""
+    numbers = [[str(cell) for cell in _numbers(each, comparison.repeat)] for each in comparison.cells]
+    headers = ["Model calls", "Tool calls", "In tokens", "Out tokens", "Cost", "Wall time (median, range)"]
+    widths = [max([len(header), *(len(row[index]) for row in numbers)]) for index, header in enumerate(headers)]
+    if comparison.repeat <= 1:
+        widths[-1] = max([len("Wall time"), *(len(row[-1]) for row in numbers)])
+    names = [len(each.framework) for each in comparison.cells] + [len("Framework")]
+    models = [len(_model_label(each.model, comparison.offline)) for each in comparison.cells]
+    statuses = [len(_status(each)) for each in comparison.cells] + [len("Status")]
+    text = max(names) + min(max(models, default=5), 20) + max(statuses) + 16  # 16: the answer column's minimum
+    return text + sum(widths) + 3 * (4 + len(widths)) + 1
+
+
 def comparison_table(comparison: Comparison, *, output_width: int = 48) -> Table:
     """One row per cell: status, answer, counts, tokens, cost, wall time (median and range)."""
-    title = f"{comparison.agent.name}: {shorten(comparison.agent.prompt, 70)}"
-    table = Table(title=Text(title), title_justify="left", show_lines=False)
-    table.add_column("Framework", style="bold", no_wrap=True)
-    table.add_column("Model", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Final output", max_width=output_width, overflow="fold")
+    table = Table(title=_title(comparison), title_justify="left", show_lines=False)
+    table.add_column("Framework", style="bold", overflow="fold")
+    table.add_column("Model", overflow="fold")
+    table.add_column("Status", overflow="fold")
+    table.add_column("Final output", min_width=16, max_width=output_width, overflow="fold")
     for header in ("Model calls", "Tool calls", "In tokens", "Out tokens", "Cost"):
-        table.add_column(header, justify="right")
-    table.add_column("Wall time" + (" (median, range)" if comparison.repeat > 1 else ""), justify="right")
+        table.add_column(header, justify="right", no_wrap=True)
+    wall = "Wall time" + (" (median, range)" if comparison.repeat > 1 else "")
+    table.add_column(wall, justify="right", no_wrap=True)
     for cell in comparison.cells:
-        summary = cell.summary
-        if cell.status == "failed":
-            output = Text(shorten(cell.failure_reason or "failed", output_width * 2), style="red")
-        else:
-            output = Text(shorten(summary.final_output, output_width * 2))
-        table.add_row(
-            Text(cell.framework),
-            Text(_model_label(cell.model, comparison.offline)),
-            _status(cell),
-            output,
-            _number(summary.model_calls),
-            _number(summary.tool_calls),
-            _number(summary.input_tokens),
-            _number(summary.output_tokens),
-            "unknown" if summary.cost is None else f"${summary.cost:.4f}",
-            _wall(summary.wall_seconds, comparison.repeat),
-        )
+        names = [Text(cell.framework), Text(_model_label(cell.model, comparison.offline))]
+        table.add_row(*names, _status(cell), _output(cell, output_width * 2), *_numbers(cell, comparison.repeat))
     return table
+
+
+def _narrow_table(comparison: Comparison) -> Table:
+    """The numbers only, with short headers and light borders: it fits 80 columns."""
+    one_model = len(comparison.models) == 1
+    title = _title(comparison)
+    if one_model:
+        title += Text(f" on {_model_label(comparison.models[0], comparison.offline)}")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    names = [cell.framework if one_model else f"{cell.framework}{TIMES}{cell.model}" for cell in comparison.cells]
+    widest = max((len(name) for name in names), default=9)
+    header = "Framework" if one_model else f"Framework{TIMES}model"
+    table.add_column(header, style="bold", overflow="fold", min_width=min(widest, 16))
+    table.add_column("Status", overflow="fold")
+    for header in ("Calls", "Tools", "In", "Out", "Cost"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("Time", justify="right", no_wrap=True)
+    for name, cell in zip(names, comparison.cells, strict=True):
+        table.add_row(Text(name), _status(cell), *_numbers(cell, comparison.repeat, range_below=True))
+    table.caption = Text("Calls: model calls · Tools: tool calls · In / Out: tokens · Time: wall time", style="dim")
+    table.caption_justify = "left"
+    return table
+
+
+def _title(comparison: Comparison) -> Text:
+    return Text(f"{comparison.agent.name}: {shorten(comparison.agent.prompt, 70)}")
+
+
+def _numbers(cell: CellResult, repeat: int, *, range_below: bool = False) -> list[RenderableType]:
+    """Counts, tokens, cost, wall time; an en dash for a cell that never ran."""
+    summary = cell.summary
+    if summary.model_calls is None:
+        return [NONE] * 6
+    return [
+        _number(summary.model_calls),
+        _number(summary.tool_calls),
+        _number(summary.input_tokens),
+        _number(summary.output_tokens),
+        format_cost(summary.cost),
+        _wall(summary.wall_seconds, repeat, range_below=range_below),
+    ]
+
+
+def _output(cell: CellResult, width: int) -> Text:
+    if cell.status == "failed":
+        return Text(shorten(cell.failure_reason or "failed", width), style="red")
+    return Text(shorten(cell.summary.final_output, width))
+
+
+def _answers(comparison: Comparison) -> list[Text]:
+    """Each cell's answer in full (folded by the terminal), an identical one as "same as ..."."""
+    lines = [Text("Final outputs", style="bold")]
+    seen: dict[str, str] = {}
+    one_model = len(comparison.models) == 1
+    for cell in comparison.cells:
+        label = Text(f"{cell.framework}: " if one_model else f"{cell.framework}{TIMES}{cell.model}: ", style="bold")
+        if cell.status == "failed":
+            lines.append(label + Text("failed (the reason follows)", style="red"))
+            continue
+        answer = format_output(cell.summary.final_output)
+        key = " ".join(answer.split())
+        if key in seen:
+            lines.append(label + Text(f"same as {seen[key]}", style="dim"))
+        else:
+            seen[key] = cell.framework
+            lines.append(label + Text(answer))
+    return lines
 
 
 def _model_label(model: str, offline: bool) -> str:
@@ -244,7 +332,8 @@ def _span_label(span: SpanRecord) -> Text:
 def _span_details(span: SpanRecord, width: int) -> list[Text]:
     details: list[Text] = []
     if span.operation == attr.OP_CHAT:
-        details.extend(Text("calls ", style="dim") + Text(call, style="cyan") for call in _tool_calls(span))
+        calls = _tool_calls(span)
+        details.extend(Text("calls ", style="dim") + Text(shorten(call, width), style="cyan") for call in calls)
         said = _answer_text(span)
         if said:
             details.append(Text("says ", style="dim") + Text(shorten(said, width)))
@@ -260,6 +349,21 @@ def _span_details(span: SpanRecord, width: int) -> list[Text]:
     return details
 
 
+def _first_status(steps: Sequence[dict[str, Any]]) -> str:
+    """The status of a run's root step (its outcome)."""
+    return str(steps[0].get("status")) if steps else ""
+
+
+def prompt_difference_view(prompts: Sequence[str | None], names: Sequence[str]) -> RenderableType:
+    """``trace diff``: the two runs were asked different things, so no step difference means much."""
+    table = Table(show_lines=True, title=Text("The runs answer different prompts.", style="bold yellow"))
+    table.title_justify = "left"
+    for name in names:
+        table.add_column(name, overflow="fold")
+    table.add_row(*(Text("(not in the trace)" if prompt is None else prompt) for prompt in prompts))
+    return table
+
+
 def difference_view(
     difference: Difference | None, left: Sequence[dict[str, Any]], right: Sequence[dict[str, Any]], names: Sequence[str]
 ) -> RenderableType:
@@ -271,10 +375,13 @@ def difference_view(
         f"({names[0]}: {len(left)} steps, {names[1]}: {len(right)} steps).",
         style="bold yellow",
     )
-    same = Text(
-        f"Steps 0 to {difference.index - 1} are the same." if difference.index else "They differ from the first step.",
-        style="dim",
-    )
+    if difference.index:
+        same = Text(f"Steps 0 to {difference.index - 1} are the same", style="dim")
+        if left and right and _first_status(left) != _first_status(right):
+            same += Text(f" (but for the run's outcome: {_first_status(left)} / {_first_status(right)})", style="dim")
+        same += Text(".", style="dim")
+    else:
+        same = Text("They differ from the first step.", style="dim")
     table = Table(show_lines=True)
     table.add_column("Field", style="bold")
     table.add_column(names[0], overflow="fold")

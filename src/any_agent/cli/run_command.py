@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import sys
 from contextlib import AbstractContextManager, nullcontext
@@ -11,10 +13,20 @@ from opentelemetry.sdk.trace import ReadableSpan
 from rich.console import Console
 from rich.text import Text
 
+from any_agent._portal import run_sync
 from any_agent.agent import Agent
 from any_agent.cli import exit_codes
-from any_agent.cli.agent_file import OFFLINE_NOTICE, AgentFile, load_agent_file, missing_key, offline_config
+from any_agent.cli.agent_file import (
+    FORCED_OFFLINE_NOTICE,
+    OFFLINE_NOTICE,
+    AgentFile,
+    ignored_prompt_notice,
+    load_agent_file,
+    missing_key,
+    offline_config,
+)
 from any_agent.cli.live import span_listener
+from any_agent.cli.pipes import OutputClosed
 from any_agent.cli.render import format_output, span_line, summary_line
 from any_agent.config import AgentConfig
 from any_agent.errors import AgentRunError, ConfigError, RunInterrupted
@@ -42,15 +54,23 @@ def choose_prompt(agent_file: AgentFile, prompt: str | None, err: Console) -> st
 
 
 def model_context(
-    agent_file: AgentFile, *, offline: bool, model_given: bool, err: Console
+    agent_file: AgentFile, *, offline: bool, model_given: bool, err: Console, prompt: str | None = None
 ) -> tuple[AbstractContextManager[AgentConfig], bool]:
-    """The config to run with, on the scripted model when forced or when no provider key is set."""
-    if not offline and not model_given and missing_key(agent_file.config) is not None:
-        offline = True
-    if offline:
-        err.print(Text(OFFLINE_NOTICE, style="yellow"), soft_wrap=True)
-        return offline_config(agent_file), True
-    return nullcontext(agent_file.config), False
+    """The config to run with, on the scripted model when forced or when no provider key is set.
+
+    Says why it runs offline, and whether the scripted model will ignore ``prompt`` (None: the
+    prompts come from elsewhere, as with ``serve``).
+    """
+    notice = FORCED_OFFLINE_NOTICE if offline else None
+    if notice is None and not model_given and missing_key(agent_file.config) is not None:
+        notice = OFFLINE_NOTICE
+    if notice is None:
+        return nullcontext(agent_file.config), False
+    err.print(Text(notice, style="yellow"), soft_wrap=True)
+    ignored = ignored_prompt_notice(agent_file, prompt)
+    if ignored is not None:
+        err.print(Text(ignored, style="yellow"), soft_wrap=True)
+    return offline_config(agent_file), True
 
 
 def run_command(
@@ -73,7 +93,7 @@ def run_command(
     text = choose_prompt(agent_file, prompt, err)
     if text is None:
         return exit_codes.USAGE
-    context, _ = model_context(agent_file, offline=offline, model_given=model is not None, err=err)
+    context, _ = model_context(agent_file, offline=offline, model_given=model is not None, err=err, prompt=text)
     with context as config:
         try:
             agent = Agent.create(config)
@@ -107,20 +127,41 @@ def run_command(
 
 def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, AgentRunError | None]:
     turns = 0
+    closed = False  # stderr's reader went away: stop printing, cancel the run
+    running: tuple[asyncio.AbstractEventLoop, asyncio.Task[AgentTrace]] | None = None
 
     def show(span: ReadableSpan) -> None:
-        nonlocal turns
+        nonlocal turns, closed
+        if closed:
+            return
         record = SpanRecord.from_otel(span)
         if record.operation == attr.OP_CHAT:
             turns += 1
         line = span_line(record, turns if record.operation == attr.OP_CHAT else None)
-        if line is not None:
+        if line is None:
+            return
+        try:
             err.print(Text("  ") + line, soft_wrap=True)
+        except OutputClosed:  # raised here, in the run's own thread: cancel the run, not this thread
+            closed = True
+            if running is not None:
+                running[0].call_soon_threadsafe(running[1].cancel)
+
+    async def run() -> AgentTrace:
+        nonlocal running
+        task = asyncio.current_task()
+        assert task is not None
+        running = (asyncio.get_running_loop(), task)
+        return await agent.run_async(prompt)
 
     # stdout is for the answer alone: whatever a framework prints goes to stderr.
     # `with agent` stops the agent's MCP servers as soon as the run ends.
     with agent, span_listener(show), err.status("running…"), contextlib.redirect_stdout(sys.stderr):
         try:
-            return agent.run(prompt), None
+            return run_sync(run()), None
         except AgentRunError as error:
             return error.trace, error
+        except (asyncio.CancelledError, concurrent.futures.CancelledError):
+            if closed:  # cancelled by `show` above: end the command as a closed pipe does
+                raise OutputClosed from None
+            raise

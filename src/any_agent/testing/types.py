@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
+from any_agent.adapter_kit.content import content_text
+
 __all__ = ["ChatRequest", "Reply", "ScriptedToolCall", "Usage", "message_text"]
 
 JSONObject: TypeAlias = dict[str, Any]
@@ -20,21 +22,9 @@ def message_text(content: Any) -> str:
     """The text of a message's ``content``, whether a plain string or a list of content parts.
 
     Clients send either form (the list one for multimodal input), so policies read text through
-    this instead of assuming a string.
+    this instead of assuming a string (the core's own `content_text`).
     """
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        parts = []
-        for part in content:
-            if isinstance(part, str):
-                parts.append(part)
-            elif isinstance(part, dict) and isinstance(part.get("text"), str):
-                parts.append(part["text"])
-        return "".join(parts)
-    return str(content)
+    return content_text(content)
 
 
 def _dicts(value: Any) -> list[JSONObject]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import inspect
 import json
 import threading
@@ -24,13 +25,14 @@ from any_agent import _portal
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
 from any_agent.errors import ToolDefinitionError
+from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tools.mcp.config import McpHttp, McpStdio
 from any_agent.tools.schema import function_schema, provider_safe_name
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.collector import get_tracer
 from any_agent.tracing.content import capture_content
 
-__all__ = ["ToolResult", "ToolSpec", "tool_specs", "unknown_tool_message"]
+__all__ = ["ToolResult", "ToolSpec", "tool_specs"]
 
 Executor = Callable[[dict[str, Any]], Awaitable[Any]]
 Validator = Callable[[dict[str, Any]], dict[str, Any]]
@@ -95,8 +97,17 @@ class ToolSpec:
         self, arguments: str | Mapping[str, Any] | None, *, call_id: str | None = None, run: RunContext | None = None
     ) -> ToolResult:
         """Validate, execute and trace one call. Never raises for a tool's own failure."""
-        run = run or current_run()
         raw = arguments if isinstance(arguments, str) else json.dumps(dict(arguments or {}), default=str)
+        return await self.traced(raw, call_id, run or current_run(), functools.partial(self._execute, raw))
+
+    async def traced(
+        self, raw: str, call_id: str | None, run: RunContext | None, execute: Callable[[], Awaitable[ToolResult]]
+    ) -> ToolResult:
+        """Run ``execute`` inside this tool's ``execute_tool`` span, with the run current.
+
+        The core's dispatch uses it directly for outcomes decided before any tool runs (a call of
+        a tool the agent does not have), so those are traced exactly like a call.
+        """
         parent = run.span_context if run is not None else None
         content = capture_content()
         # The attributes known before the call go in when the span starts: one mapping, rather than
@@ -126,7 +137,7 @@ class ToolSpec:
             if run is not None and task is not None:
                 run.track(task)  # so a cancelled run can cancel it, from whichever thread waits for it
             try:
-                result = await self._execute(raw)
+                result = await execute()
             except asyncio.CancelledError as cancelled:
                 _mark_cancelled(span, abandoned=isinstance(cancelled, _portal.ThreadAbandoned))
                 raise
@@ -217,6 +228,8 @@ def tool_specs(tools: list[Any]) -> list[ToolSpec]:
         if isinstance(tool, McpStdio | McpHttp):
             continue
         spec = tool if isinstance(tool, ToolSpec) else ToolSpec.from_callable(tool, field_name=f"tools[{index}]")
+        if spec.name == CATCH_ALL:
+            raise ToolDefinitionError(f"the tool name {CATCH_ALL!r} is reserved by any-agent", field=f"tools[{index}]")
         if spec.name != (safe := provider_safe_name(spec.name)):  # as MCP tools' names are
             spec = dataclasses.replace(spec, name=safe)
         if spec.name in seen:
@@ -226,11 +239,6 @@ def tool_specs(tools: list[Any]) -> list[ToolSpec]:
         seen.add(spec.name)
         specs.append(spec)
     return specs
-
-
-def unknown_tool_message(name: str, available: list[str]) -> str:
-    """What the model is told when it calls a tool the agent does not have (the same on every framework)."""
-    return f"Error: there is no tool named {name!r}. Available tools: {', '.join(available) or 'none'}."
 
 
 def _as_text(value: Any) -> str:

@@ -38,6 +38,7 @@ __all__ = [
     "RETRY_EVENT",
     "SYSTEM_INSTRUCTIONS",
     "THREAD_ABANDONED_EVENT",
+    "TIME_TO_FIRST_TOKEN",
     "TOOL_CALL_ARGUMENTS",
     "TOOL_CALL_ID",
     "TOOL_CALL_RESULT",
@@ -83,6 +84,8 @@ COST: Final = "any_agent.usage.cost"
 """A ``chat`` call's price in USD from genai-prices; absent when the price is unknown."""
 FALLBACK_EVENT: Final = "any_agent.fallback"
 """Event on a ``chat`` span when a fallback model takes over (attributes: from, to, reason)."""
+TIME_TO_FIRST_TOKEN: Final = "any_agent.response.time_to_first_token"
+"""Seconds from a streamed ``chat`` call's start to its first chunk (only on streamed calls)."""
 RETRY_EVENT: Final = "any_agent.retry"
 """Event on a ``chat`` span for each retried attempt (attributes: attempt, reason, delay)."""
 THREAD_ABANDONED_EVENT: Final = "any_agent.thread_abandoned"

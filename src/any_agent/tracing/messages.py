@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from any_agent.adapter_kit.content import content_text
 from any_agent.model.types import Message, ModelResponse
 
 __all__ = ["input_messages", "output_messages", "system_instructions"]
@@ -20,7 +21,7 @@ __all__ = ["input_messages", "output_messages", "system_instructions"]
 def system_instructions(messages: Iterable[Message]) -> list[dict[str, Any]]:
     """The system and developer messages, as ``gen_ai.system_instructions`` parts."""
     return [
-        {"type": "text", "content": _text(message.get("content"))}
+        {"type": "text", "content": content_text(message.get("content"))}
         for message in messages
         if message.get("role") in {"system", "developer"}
     ]
@@ -40,7 +41,7 @@ def input_messages(messages: Iterable[Message]) -> list[dict[str, Any]]:
         else:
             parts = []
             if message.get("content"):
-                parts.append({"type": "text", "content": _text(message.get("content"))})
+                parts.append({"type": "text", "content": content_text(message.get("content"))})
             for call in message.get("tool_calls") or []:
                 function = call.get("function", {})
                 parts.append(_tool_call_part(call.get("id"), function.get("name"), function.get("arguments")))
@@ -62,12 +63,3 @@ def _tool_call_part(call_id: Any, name: Any, arguments: Any) -> dict[str, Any]:
         with contextlib.suppress(ValueError):  # invalid JSON from the model stays the text it was
             arguments = json.loads(arguments)
     return {"type": "tool_call", "id": call_id, "name": name, "arguments": arguments}
-
-
-def _text(content: Any) -> str:
-    """Message content as text; multi-part content keeps its text parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return "" if content is None else str(content)

@@ -188,7 +188,8 @@ def normalize_spans(spans: Sequence[SpanRecord]) -> list[dict[str, Any]]:
     """The comparable steps of a run.
 
     Keeps, in order, every ``invoke_agent``, ``chat`` and ``execute_tool`` span with its operation
-    and name; for ``chat`` the answer text, the tool calls asked for and the token counts; for
+    and name; for ``chat`` the conversation sent (without the system prompt), the answer text, the
+    tool calls asked for and the token counts; for
     ``execute_tool`` the arguments, the result and whether it failed. Drops ids, times, the prompt
     text (frameworks add their own) and framework-specific spans. Tool calls run in the same turn
     may finish in any order, so runs of consecutive tool steps are sorted.
@@ -229,11 +230,34 @@ def _chat_step(span: SpanRecord) -> dict[str, Any]:
             elif part.get("type") == "tool_call":
                 calls.append({"name": part.get("name"), "arguments": part.get("arguments")})
     return {
+        "input": _conversation(span.attributes.get(attr.INPUT_MESSAGES)),
         "output": "".join(text) or None,
         "tool_calls": sorted(calls, key=lambda call: json.dumps(call, sort_keys=True)),
         "input_tokens": span.attributes.get(attr.INPUT_TOKENS),
         "output_tokens": span.attributes.get(attr.OUTPUT_TOKENS),
     }
+
+
+def _conversation(value: Any) -> Any:
+    """The messages a model call was sent, without call ids (the system prompt is not among them).
+
+    Kept so that two frameworks that tell the model different things cannot compare equal.
+    """
+    messages = _loads(value)
+    if not isinstance(messages, list):
+        return messages
+    return [
+        {
+            **message,
+            "parts": [
+                {key: item for key, item in part.items() if key != "id"} if isinstance(part, dict) else part
+                for part in message.get("parts", [])
+            ],
+        }
+        if isinstance(message, dict)
+        else message
+        for message in messages
+    ]
 
 
 def _loads(value: Any) -> Any:

@@ -12,18 +12,19 @@ from ag2.middleware import Middleware
 from pydantic import ValidationError
 
 from any_agent.adapter import Adapter
+from any_agent.adapter_kit import check_agent_args
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
-from any_agent.errors import ConfigError
 from any_agent.model.client import ModelClient
+from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
 from any_agent_ag2.messages import to_events
-from any_agent_ag2.model_bridge import RUN_KEY, CoreModelConfig, TurnLimit
-from any_agent_ag2.tool_bridge import CoreTool
+from any_agent_ag2.model_bridge import RUN_KEY, ModelBridge, TurnLimit
+from any_agent_ag2.tool_bridge import ToolBridge
 
 __all__ = ["AG2Adapter"]
 
-_ACCEPTED = frozenset(inspect.signature(ag2.Agent.__init__).parameters) - {"self", "config"}
+_ACCEPTED = frozenset(inspect.signature(ag2.Agent.__init__).parameters) - {"self"}
 
 
 class AG2Adapter(Adapter):
@@ -33,17 +34,12 @@ class AG2Adapter(Adapter):
 
     def __init__(self, config: AgentConfig, model: ModelClient, tools: Sequence[ToolSpec]) -> None:
         super().__init__(config, model, tools)
-        if "config" in config.agent_args:
-            raise ConfigError(
-                "ag2's model config is any-agent's model bridge; choose the model with AgentConfig.model_id, "
-                "api_base and api_key",
-                field="agent_args",
-            )
-        if unknown := sorted(set(config.agent_args) - _ACCEPTED):
-            raise ConfigError(
-                f"ag2.Agent takes no {', '.join(unknown)}; it accepts {', '.join(sorted(_ACCEPTED))}",
-                field="agent_args",
-            )
+        check_agent_args(
+            config.agent_args,
+            framework="ag2.Agent",
+            accepted=_ACCEPTED,
+            owned={"config": "AgentConfig.model_id, api_base and api_key (the model config is any-agent's bridge)"},
+        )
         # agent_args win over the translated fields: a user may want a dynamic prompt, say.
         args: dict[str, Any] = {
             "name": config.name,
@@ -51,8 +47,15 @@ class AG2Adapter(Adapter):
             "response_schema": config.output_type,
             **config.agent_args,
         }
-        args["tools"] = [*(CoreTool(spec) for spec in self.tools), *args.get("tools", ())]
-        self._agent: ag2.Agent[Any] = ag2.Agent(config=CoreModelConfig(model), **args)
+        native = list(args.get("tools", ()))
+        self.toolset = Toolset(
+            self.tools,
+            native=[
+                name for tool in native if (name := getattr(tool, "name", None) or getattr(tool, "__name__", None))
+            ],
+        )
+        args["tools"] = [*(ToolBridge(spec, self.toolset) for spec in self.toolset.bridged), *native]
+        self._agent: ag2.Agent[Any] = ag2.Agent(config=ModelBridge(model, self.toolset), **args)
         # Innermost, so it counts the model calls that actually happen (after any user middleware).
         self._agent.add_middleware(Middleware(TurnLimit, max_turns=config.max_turns))
 

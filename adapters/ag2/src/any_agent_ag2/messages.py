@@ -9,7 +9,6 @@ the stream's events back into messages for the core model client.
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ from ag2.events import (
 )
 from ag2.exceptions import UnsupportedInputError
 
+from any_agent.adapter_kit.content import content_text
 from any_agent.model.types import Message
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def to_events(messages: Sequence[Message]) -> tuple[list[str], list[BaseEvent]]:
     for message in messages:
         role, content = message.get("role"), message.get("content")
         if role in _SYSTEM_ROLES:
-            prompt.append(_text(content))
+            prompt.append(content_text(content))
         elif role == "user":
             events.append(ModelRequest(_inputs(content)))
         elif role == "assistant":
@@ -62,10 +62,10 @@ def to_events(messages: Sequence[Message]) -> tuple[list[str], list[BaseEvent]]:
                 ToolCallEvent(id=call["id"], name=call["function"]["name"], arguments=call["function"]["arguments"])
                 for call in message.get("tool_calls") or []
             ]
-            text = _text(content)
+            text = content_text(content)
             events.append(ModelResponse(ModelMessage(text) if text else None, tool_calls=ToolCallsEvent(calls)))
         elif role == "tool":
-            result = ToolResultEvent(parent_id=message["tool_call_id"], result=ToolResult(_text(content)))
+            result = ToolResultEvent(parent_id=message["tool_call_id"], result=ToolResult(content_text(content)))
             if events and isinstance(events[-1], ToolResultsEvent):
                 events[-1].results.append(result)  # one turn's results travel together, as AG2 sends them
             else:
@@ -103,7 +103,7 @@ def to_messages(prompt: Iterable[str], events: Iterable[BaseEvent], serializer: 
 
 def _inputs(content: Any) -> list[Input]:
     if not isinstance(content, list):
-        return [TextInput(_text(content))]
+        return [TextInput(content_text(content))]
     inputs: list[Input] = []
     for part in content:
         if part.get("type") == "text":
@@ -144,11 +144,3 @@ def _result_text(result: ToolResultEvent, serializer: SerializerProto) -> str:
         # AG2 records a traceback; the model is better served by the error itself, as the core does.
         return f"Error: {type(result.error).__name__}: {result.error}"
     return "".join(_part_text(part, serializer) for part in result.result.parts)
-
-
-def _text(content: Any) -> str:
-    if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    if content is None or isinstance(content, str):
-        return content or ""
-    return json.dumps(content, default=str)

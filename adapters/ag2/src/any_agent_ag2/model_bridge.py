@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from any_agent.context import RunContext
 from any_agent.model.client import ModelClient, TurnLimitReached
+from any_agent.tools.dispatch import Toolset
 from any_agent_ag2.messages import to_messages
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from ag2.files.protocol import FilesClient
     from fast_depends.library.serializer import SerializerProto
 
-__all__ = ["RUN_KEY", "CoreModelConfig", "TurnLimit"]
+__all__ = ["RUN_KEY", "ModelBridge", "TurnLimit"]
 
 RUN_KEY = "any_agent.run"
 """The key of the run's `RunContext` in the AG2 context's dependencies."""
@@ -42,11 +43,12 @@ def run_of(context: ConversationContext) -> RunContext | None:
     return run if isinstance(run, RunContext) else None
 
 
-class CoreModelConfig(ModelConfig):
+class ModelBridge(ModelConfig):
     """An AG2 model config whose client is the core `ModelClient`."""
 
-    def __init__(self, model: ModelClient) -> None:
+    def __init__(self, model: ModelClient, toolset: Toolset) -> None:
         self._model = model
+        self._toolset = toolset
 
     @property
     def provider(self) -> ModelProvider:
@@ -66,24 +68,25 @@ class CoreModelConfig(ModelConfig):
         """The core model client every call goes through."""
         return self._model
 
-    def copy(self) -> CoreModelConfig:
+    def copy(self) -> ModelBridge:
         """The config itself: it holds no state that a copy could change."""
         return self
 
-    def create(self) -> CoreLLMClient:
+    def create(self) -> ModelBridgeClient:
         """A client for one AG2 turn; it opens no connection (the core owns those)."""
-        return CoreLLMClient(self._model)
+        return ModelBridgeClient(self._model, self._toolset)
 
     def create_files_client(self) -> FilesClient[Any]:
         """Not offered: uploads would reach a provider outside the core model boundary."""
         raise NotImplementedError("any-agent's model bridge does not offer AG2's Files API")
 
 
-class CoreLLMClient(LLMClient):
+class ModelBridgeClient(LLMClient):
     """Translates one AG2 model call to a core `ModelClient.complete` and the answer back."""
 
-    def __init__(self, model: ModelClient) -> None:
+    def __init__(self, model: ModelClient, toolset: Toolset) -> None:
         self._model = model
+        self._toolset = toolset
 
     async def __call__(
         self,
@@ -97,12 +100,15 @@ class CoreLLMClient(LLMClient):
         prompt = list(context.prompt)
         if response_schema is not None and response_schema.system_prompt:
             prompt.append(response_schema.system_prompt)  # a prompted (not native) schema asks in words
+        definitions = [_definition(schema) for schema in tools]
         response = await self._model.complete(
             to_messages(prompt, messages, serializer),
-            tools=[_definition(schema) for schema in tools] or None,
+            tools=definitions or None,
             response_format=_response_format(response_schema),
             run=run_of(context),
         )
+        # Calls of tools AG2 does not have go to the core's catch-all, not to AG2's wording.
+        response = self._toolset.handover(response, also=[item["function"]["name"] for item in definitions])
         message = ModelMessage(response.content) if response.content else None
         if message is not None:
             await context.send(message)  # AG2's own clients announce the text before the response

@@ -19,23 +19,25 @@ from ag2.tools.final import FunctionToolSchema
 from ag2.tools.final.function_tool import FunctionDefinition
 from ag2.tools.tool import Tool
 
+from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
 from any_agent_ag2.model_bridge import run_of
 
-__all__ = ["CoreTool"]
+__all__ = ["ToolBridge"]
 
 
-class CoreTool(Tool):
+class ToolBridge(Tool):
     """One core tool, registered on each AG2 turn like AG2's own function tools."""
 
-    def __init__(self, spec: ToolSpec) -> None:
+    def __init__(self, spec: ToolSpec, toolset: Toolset) -> None:
         self.name = spec.name
         self.spec = spec
+        self.toolset = toolset
         definition = FunctionDefinition(name=spec.name, description=spec.description)
         definition.parameters = spec.parameters  # set after init, which would drop the schema's "title"
         self._schema = FunctionToolSchema(function=definition)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> CoreTool:
+    def __deepcopy__(self, memo: dict[int, Any]) -> ToolBridge:
         # AG2 deep-copies tools it is given; this one is immutable, and a spec's executor may hold
         # things that cannot be copied (an MCP session).
         return self
@@ -60,7 +62,7 @@ class CoreTool(Tool):
         stack.enter_context(context.stream.where(calls_to_me).sub_scope(execute))
 
     async def _call(self, event: ToolCallEvent, context: Context) -> ToolResultType:
-        result = await self.spec.call(event.arguments, call_id=event.id, run=run_of(context))
+        result = await self.toolset.dispatch(self.name, event.arguments, call_id=event.id, run=run_of(context))
         return ToolResultEvent.from_call(event, result.text)
 
 

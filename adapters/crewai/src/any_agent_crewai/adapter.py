@@ -10,7 +10,6 @@ bridges bound to that run, and runs the synchronous ``kickoff`` on a worker thre
 from __future__ import annotations
 
 import asyncio
-import difflib
 from collections.abc import Sequence
 from typing import Any, ClassVar, cast
 
@@ -23,6 +22,7 @@ from crewai.utilities.types import LLMMessage
 from pydantic import ValidationError
 
 from any_agent.adapter import Adapter, run_blocking
+from any_agent.adapter_kit import check_agent_args
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
@@ -30,15 +30,15 @@ from any_agent.model.client import ModelClient
 from any_agent.tools.spec import ToolSpec
 from any_agent_crewai.console import quiet_crewai, run_verbosity
 from any_agent_crewai.messages import Conversation
-from any_agent_crewai.model_bridge import CoreLLM
-from any_agent_crewai.tool_bridge import CoreTool, spec_for
+from any_agent_crewai.model_bridge import EMPTY_ANSWER, ModelBridge
+from any_agent_crewai.tool_bridge import ToolBridge, spec_for
 
 __all__ = ["CrewAIAdapter"]
 
 _DEFAULT_GOAL = "Respond to the user's request."
 _OWNED = {
-    "llm": "the model is set by AgentConfig.model_id, api_base and api_key, and called through any-agent",
-    "function_calling_llm": "every model call goes through AgentConfig.model_id",
+    "llm": "AgentConfig.model_id, api_base and api_key (every model call goes through any-agent)",
+    "function_calling_llm": "AgentConfig.model_id (every model call goes through any-agent)",
 }
 # Off unless agent_args turn them on: each would add model calls, cached or deferred tool results, or files.
 _QUIET = {"cache": False, "respect_context_window": False, "use_better_compaction": False, "verbose": False}
@@ -55,12 +55,7 @@ class CrewAIAdapter(Adapter):
     def __init__(self, config: AgentConfig, model: ModelClient, tools: Sequence[ToolSpec]) -> None:
         super().__init__(config, model, tools)
         self._agent_args = dict(config.agent_args)
-        for key, reason in _OWNED.items():
-            if key in self._agent_args:
-                raise ConfigError(f"{key!r} cannot be passed to CrewAI: {reason}", field="agent_args")
-        unknown = sorted(set(self._agent_args) - set(Agent.model_fields))
-        if unknown:
-            raise ConfigError(f"not arguments of crewai.Agent: {_with_hints(unknown)}", field="agent_args")
+        check_agent_args(self._agent_args, framework="crewai.Agent", accepted=Agent.model_fields, owned=_OWNED)
         native_tools = self._agent_args.pop("tools", None) or []
         if not all(isinstance(tool, BaseTool) for tool in native_tools):
             raise ConfigError("'tools' takes CrewAI tools; put callables in AgentConfig.tools", field="agent_args")
@@ -97,8 +92,6 @@ class CrewAIAdapter(Adapter):
             )
         if isinstance(error, HookAborted):
             return f"a CrewAI hook aborted the run: {error}"
-        if isinstance(error, ValueError) and "None or empty" in str(error):
-            return "the model answered with no text and no tool call, which CrewAI treats as an error; check the model"
         return super().describe_error(error)
 
     def _kickoff(self, conversation: Conversation, run: RunContext) -> Any:
@@ -114,7 +107,7 @@ class CrewAIAdapter(Adapter):
         return _without_react_extraction(output.raw, conversation.last_reply)
 
     def _build(self, conversation: Conversation, run: RunContext | None) -> Agent:
-        llm = CoreLLM.bound(self.model, self.tools, self.config.output_type, conversation, run)
+        llm = ModelBridge.bound(self.model, self.toolset, self.config.output_type, conversation, run)
         options: dict[str, Any] = {
             "role": self.config.name,
             "goal": self.config.description or _DEFAULT_GOAL,
@@ -123,16 +116,11 @@ class CrewAIAdapter(Adapter):
             **_QUIET,
             **self._agent_args,
         }
-        tools = [CoreTool.bound(spec, conversation, run) for spec in self.tools]
+        tools = [ToolBridge.bound(spec, self.toolset, run) for spec in self.toolset.bridged]
         agent = Agent(llm=llm, tools=tools, **options)
         if agent.llm is not llm:  # an active crewai llm_overlay swapped the model
             raise ConfigError("a crewai llm_overlay replaced the agent's model; any-agent must make every model call")
         return agent
-
-
-def _with_hints(keys: list[str]) -> str:
-    hints = {key: difflib.get_close_matches(key, Agent.model_fields, n=1) for key in keys}
-    return ", ".join(f"{key!r}" + (f" (did you mean {hints[key][0]!r}?)" if hints[key] else "") for key in keys)
 
 
 def _without_react_extraction(raw: str, last_reply: str | None) -> str:
@@ -140,6 +128,8 @@ def _without_react_extraction(raw: str, last_reply: str | None) -> str:
 
     Without tools CrewAI parses the reply as ReAct text; the answer must be exactly what the model said.
     """
+    if last_reply == "" and raw.strip() == EMPTY_ANSWER.strip():
+        return ""  # the model answered nothing: CrewAI was handed a placeholder
     if not last_reply or raw == last_reply or _FINAL_ANSWER not in last_reply:
         return raw
     extracted = last_reply.split(_FINAL_ANSWER)[-1].strip().removesuffix("```").rstrip()

@@ -8,7 +8,6 @@ that CrewAI runs its tool-calling loop instead of parsing ReAct text.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from typing import Any, cast
 
 from crewai.events.types.llm_events import LLMCallType
@@ -20,19 +19,23 @@ from pydantic import BaseModel, PrivateAttr
 from any_agent.context import RunContext
 from any_agent.model.client import ModelClient
 from any_agent.model.types import Message, ModelResponse
-from any_agent.tools.spec import ToolSpec
+from any_agent.tools.dispatch import Toolset
 from any_agent_crewai.messages import Conversation
 
-__all__ = ["CoreLLM"]
+__all__ = ["EMPTY_ANSWER", "ModelBridge"]
+
+EMPTY_ANSWER = " "
+"""What CrewAI is handed for an empty answer: it treats "" as a failed model call."""
 
 
-class CoreLLM(BaseLLM):
+class ModelBridge(BaseLLM):
     """A CrewAI ``BaseLLM`` over the core model client, bound to one run (or to none, for `native`)."""
 
     llm_type: str = "any_agent"
     _client: ModelClient = PrivateAttr()
     _conversation: Conversation = PrivateAttr()
     _context: RunContext | None = PrivateAttr(default=None)
+    _toolset: Toolset = PrivateAttr()
     _definitions: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
     _output_type: type[BaseModel] | None = PrivateAttr(default=None)
 
@@ -40,16 +43,17 @@ class CoreLLM(BaseLLM):
     def bound(
         cls,
         client: ModelClient,
-        tools: Sequence[ToolSpec],
+        toolset: Toolset,
         output_type: type[BaseModel] | None,
         conversation: Conversation,
         run: RunContext | None,
-    ) -> CoreLLM:
+    ) -> ModelBridge:
         """The bridge for one run: the run is held explicitly, since CrewAI calls from worker threads."""
         llm = cls(model=str(client.model_id), provider=client.provider)
         llm._client, llm._conversation, llm._context, llm._output_type = client, conversation, run, output_type
+        llm._toolset = toolset
         # The model is offered the core's own definitions, not CrewAI's strict-mode rewrite of them.
-        llm._definitions = {sanitize_tool_name(spec.name): spec.definition() for spec in tools}
+        llm._definitions = {sanitize_tool_name(spec.name): spec.definition() for spec in toolset.specs}
         return llm
 
     def supports_function_calling(self) -> bool:
@@ -121,10 +125,14 @@ class CoreLLM(BaseLLM):
         self._track_token_usage_internal(usage)
         answer: Any
         if response.tool_calls:
-            answer = self._conversation.hand_over(response)
+            # Arguments CrewAI can parse, and calls of unknown tools to the core's catch-all: CrewAI
+            # never answers the model in its own words.
+            answer = [call.to_openai() for call in self._toolset.handover(response, parse=True).tool_calls]
         else:
-            self._conversation.last_reply = response.content
-            answer = response.parsed if response.parsed is not None else response.content or ""
+            self._conversation.last_reply = response.content or ""
+            # CrewAI rejects an empty answer as an error; the adapter gives the run the model's own
+            # (empty) answer back, as every framework does (see `CrewAIAdapter._kickoff`).
+            answer = response.parsed if response.parsed is not None else response.content or EMPTY_ANSWER
         self._emit_call_completed_event(
             response=answer,
             call_type=LLMCallType.TOOL_CALL if response.tool_calls else LLMCallType.LLM_CALL,

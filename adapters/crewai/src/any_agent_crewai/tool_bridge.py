@@ -1,8 +1,8 @@
 """The tool bridge: CrewAI tools that run the core `ToolSpec`s.
 
 The core validates arguments, turns tool exceptions into an error the model can read and emits the
-``execute_tool`` span, so the bridge hands it the model's raw argument text and returns its text
-unchanged. CrewAI's own checks (argument validation, usage limits) are not applied on the way.
+``execute_tool`` span, so the bridge hands it the call and returns its text unchanged. CrewAI's own
+checks (argument validation, usage limits) are not applied on the way.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pydantic.json_schema import JsonSchemaValue
 
 from any_agent.adapter import run_blocking
 from any_agent.context import RunContext
+from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
-from any_agent_crewai.messages import Conversation
 
-__all__ = ["CoreTool", "spec_for"]
+__all__ = ["ToolBridge", "spec_for"]
 
 
 def _arguments_model(spec: ToolSpec) -> type[BaseModel]:
@@ -36,29 +36,30 @@ def _arguments_model(spec: ToolSpec) -> type[BaseModel]:
     return Arguments
 
 
-class CoreTool(BaseTool):
-    """One core tool as a CrewAI tool, bound to one run's conversation."""
+class ToolBridge(BaseTool):
+    """One core tool as a CrewAI tool, bound to one run.
 
-    _spec: ToolSpec = PrivateAttr()
-    _conversation: Conversation = PrivateAttr()
+    CrewAI hands a tool only the arguments it parsed, not the call's id: the core matches them to
+    the call the model wrote (`any_agent.tools.ledger.CallLedger.claim`) and validates that one.
+    """
+
+    _toolset: Toolset = PrivateAttr()
     _context: RunContext | None = PrivateAttr(default=None)
 
     @classmethod
-    def bound(cls, spec: ToolSpec, conversation: Conversation, run: RunContext | None) -> CoreTool:
+    def bound(cls, spec: ToolSpec, toolset: Toolset, run: RunContext | None) -> ToolBridge:
         """The tool for one run; the run is held explicitly, since CrewAI runs tools in worker threads."""
         tool = cls(name=spec.name, description=spec.description, args_schema=_arguments_model(spec))
-        tool._spec, tool._conversation, tool._context = spec, conversation, run
+        tool._toolset, tool._context = toolset, run
         return tool
 
     def run(self, *args: Any, **kwargs: Any) -> str:
-        """Run the core tool on the model's raw arguments (CrewAI's validation is skipped on purpose)."""
-        arguments, call_id = self._conversation.take(kwargs)
-        return self._spec.call_sync(arguments, call_id=call_id, run=self._context).text
+        """Dispatch through the core (CrewAI's own argument validation is skipped on purpose)."""
+        return self._toolset.dispatch_sync(self.name, kwargs, run=self._context).text
 
     async def arun(self, *args: Any, **kwargs: Any) -> str:
         """`run` for CrewAI's async paths."""
-        arguments, call_id = self._conversation.take(kwargs)
-        return (await self._spec.call(arguments, call_id=call_id, run=self._context)).text
+        return (await self._toolset.dispatch(self.name, kwargs, run=self._context)).text
 
     def _run(self, *args: Any, **kwargs: Any) -> str:
         return self.run(*args, **kwargs)

@@ -20,6 +20,7 @@ from langgraph.errors import GraphRecursionError, InvalidUpdateError
 from langgraph.pregel import Pregel
 
 from any_agent.adapter import Adapter
+from any_agent.adapter_kit import check_agent_args
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
@@ -27,16 +28,21 @@ from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.tools.spec import ToolSpec
 from any_agent_langgraph.binding import CONFIG_KEY, RunBinding
 from any_agent_langgraph.messages import to_langchain
-from any_agent_langgraph.model_bridge import AnyAgentChatModel
-from any_agent_langgraph.tool_bridge import AnyAgentTool
+from any_agent_langgraph.model_bridge import ModelBridge
+from any_agent_langgraph.tool_bridge import ToolBridge
 
 __all__ = ["GraphFactory", "LangGraphAdapter", "RunInterrupted"]
 
-GraphFactory = Callable[[AnyAgentChatModel, list[AnyAgentTool]], Pregel[Any, Any, Any, Any]]
+GraphFactory = Callable[[ModelBridge, list[ToolBridge]], Pregel[Any, Any, Any, Any]]
 """``agent_args["graph"]``: builds the user's own graph from the core's model and tool bridges."""
 
 # create_agent parameters that AgentConfig fields own.
-_OWNED = {"model": "model_id", "tools": "tools", "system_prompt": "instructions", "name": "name"}
+_OWNED = {
+    "model": "AgentConfig.model_id",
+    "tools": "AgentConfig.tools",
+    "system_prompt": "AgentConfig.instructions",
+    "name": "AgentConfig.name",
+}
 _ONCE_PER_RUN = (".before_agent", ".after_agent")
 
 
@@ -51,8 +57,8 @@ class LangGraphAdapter(Adapter):
 
     def __init__(self, config: AgentConfig, model: ModelClient, tools: Sequence[ToolSpec]) -> None:
         super().__init__(config, model, tools)
-        self.chat_model = AnyAgentChatModel(client=model, output_type=config.output_type)
-        self.lc_tools = [AnyAgentTool.from_spec(spec) for spec in self.tools]
+        self.chat_model = ModelBridge(client=model, toolset=self.toolset, output_type=config.output_type)
+        self.lc_tools = [ToolBridge.from_spec(spec, self.toolset) for spec in self.toolset.bridged]
         args = dict(config.agent_args)
         factory = args.pop("graph", None)
         self._preamble: list[BaseMessage] = []
@@ -81,15 +87,8 @@ class LangGraphAdapter(Adapter):
         self._per_turn = max(len(nodes) - self._once, 1)
 
     def _create_agent_args(self, args: dict[str, Any]) -> dict[str, Any]:
-        accepted = set(inspect.signature(create_agent).parameters) - set(_OWNED)
-        for key in args:
-            if key in _OWNED:
-                raise ConfigError(f"'{key}' comes from AgentConfig.{_OWNED[key]}; set it there", field="agent_args")
-            if key not in accepted:
-                raise ConfigError(
-                    f"create_agent takes no {key!r}; it takes {', '.join(sorted(accepted))} (or 'graph')",
-                    field="agent_args",
-                )
+        accepted = {*inspect.signature(create_agent).parameters, "graph"}
+        check_agent_args(args, framework="langchain's create_agent", accepted=accepted, owned=_OWNED)
         output_type = self.config.output_type
         return {
             "system_prompt": self.config.instructions,

@@ -7,7 +7,7 @@ node and tool, async or sync, in whichever thread or task it runs them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables.config import ensure_config
@@ -24,12 +24,6 @@ class RunBinding:
     """The state one graph invocation shares between its model bridge and its tool bridges."""
 
     run: RunContext | None
-    raw_arguments: dict[str, str] = field(default_factory=dict)
-    """The argument text the model wrote, by tool-call id.
-
-    LangChain keeps tool-call arguments as parsed dicts; the raw text is what the core must validate,
-    so that invalid JSON becomes an error result for the model rather than a LangChain exception.
-    """
 
 
 def binding(config: RunnableConfig | None = None) -> RunBinding:

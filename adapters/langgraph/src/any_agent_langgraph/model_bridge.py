@@ -1,4 +1,4 @@
-"""`AnyAgentChatModel`: a LangChain chat model that is the core's model client.
+"""`ModelBridge`: a LangChain chat model that is the core's model client.
 
 LangGraph never reaches a provider by itself: every model call of the graph is a
 `ModelClient.complete` call, so it gets the core's ``chat`` span, retries and ``max_turns`` count,
@@ -17,18 +17,19 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from any_agent.model.client import ModelClient
 from any_agent.model.types import ModelResponse
-from any_agent_langgraph.binding import RunBinding, binding
+from any_agent.tools.dispatch import Toolset
+from any_agent_langgraph.binding import binding
 from any_agent_langgraph.messages import ai_message, to_openai
-from any_agent_langgraph.tool_bridge import AnyAgentTool
+from any_agent_langgraph.tool_bridge import ToolBridge
 
-__all__ = ["AnyAgentChatModel"]
+__all__ = ["ModelBridge"]
 
 
-class AnyAgentChatModel(BaseChatModel):
+class ModelBridge(BaseChatModel):
     """The agent's model, as LangChain sees it.
 
     ``cache`` is off so that a global LangChain cache cannot answer in place of the model (and the
@@ -38,6 +39,8 @@ class AnyAgentChatModel(BaseChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     client: ModelClient
+    toolset: Toolset = Field(default_factory=lambda: Toolset([]))
+    """The agent's tools, for handing the model's calls over (see `Toolset.handover`)."""
     output_type: type[BaseModel] | None = None
     """The config's output type: LangChain's provider strategy sends its JSON schema as a dict, and
     it is mapped back to the type so the model call is the one the `tiny` reference makes."""
@@ -62,7 +65,7 @@ class AnyAgentChatModel(BaseChatModel):
     ) -> Runnable[LanguageModelInput, AIMessage]:
         """Bind tools in the OpenAI format; core tools keep their exact core definition."""
         definitions = [
-            tool.spec.definition() if isinstance(tool, AnyAgentTool) else convert_to_openai_tool(tool) for tool in tools
+            tool.spec.definition() if isinstance(tool, ToolBridge) else convert_to_openai_tool(tool) for tool in tools
         ]
         if tool_choice is not None:
             kwargs["tool_choice"] = _tool_choice(tool_choice)
@@ -89,9 +92,9 @@ class AnyAgentChatModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        bound = binding()
-        response = await self.client.complete(to_openai(messages), run=bound.run, **self._params(stop, kwargs))
-        return _result(response, bound)
+        params = self._params(stop, kwargs)
+        response = await self.client.complete(to_openai(messages), run=binding().run, **params)
+        return self._result(response, params)
 
     def _generate(
         self,
@@ -100,9 +103,18 @@ class AnyAgentChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        bound = binding()
-        response = self.client.complete_sync(to_openai(messages), run=bound.run, **self._params(stop, kwargs))
-        return _result(response, bound)
+        params = self._params(stop, kwargs)
+        response = self.client.complete_sync(to_openai(messages), run=binding().run, **params)
+        return self._result(response, params)
+
+    def _result(self, response: ModelResponse, params: dict[str, Any]) -> ChatResult:
+        # Calls of tools the graph does not have go to the core's catch-all, not to LangGraph's wording.
+        bound = [tool.get("function", {}).get("name") for tool in params.get("tools") or []]
+        message = ai_message(self.toolset.handover(response, also=[name for name in bound if name]))
+        return ChatResult(
+            generations=[ChatGeneration(message=message, generation_info={"finish_reason": response.finish_reason})],
+            llm_output={"token_usage": dict(message.usage_metadata or {}), "model_name": response.model},
+        )
 
 
 def _tool_choice(choice: Any) -> Any:
@@ -112,12 +124,3 @@ def _tool_choice(choice: Any) -> Any:
     if isinstance(choice, str) and choice not in {"auto", "none", "required"}:
         return {"type": "function", "function": {"name": choice}}
     return choice
-
-
-def _result(response: ModelResponse, bound: RunBinding) -> ChatResult:
-    bound.raw_arguments.update((call.id, call.arguments) for call in response.tool_calls)
-    message = ai_message(response)
-    return ChatResult(
-        generations=[ChatGeneration(message=message, generation_info={"finish_reason": response.finish_reason})],
-        llm_output={"token_usage": dict(message.usage_metadata or {}), "model_name": response.model},
-    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -21,24 +20,28 @@ from agents.exceptions import (
     UserError,
 )
 from agents.model_settings import ModelSettings
-from agents.run_config import ToolErrorFormatterArgs
 from pydantic import BaseModel
 
 from any_agent.adapter import Adapter
+from any_agent.adapter_kit import check_agent_args
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
 from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.output import coerce_output
-from any_agent.tools.spec import ToolSpec, unknown_tool_message
+from any_agent.tools.dispatch import Toolset
+from any_agent.tools.spec import ToolSpec
 from any_agent_openai.messages import to_input_items
-from any_agent_openai.model_bridge import CoreModel
+from any_agent_openai.model_bridge import ModelBridge
 from any_agent_openai.tool_bridge import function_tool
 
 __all__ = ["OpenAIAgentsAdapter"]
 
 RUN_CONFIG_KEY = "run_config"
 """The ``agent_args`` key whose value (a `RunConfig` or a dict of its fields) configures every run."""
+
+_OWNED = {"model": "AgentConfig.model_id, api_base and api_key (every model call goes through any-agent)"}
+_ACCEPTED = frozenset({*(field.name for field in dataclasses.fields(SDKAgent)), RUN_CONFIG_KEY})
 
 
 class OpenAIAgentsAdapter(Adapter):
@@ -49,14 +52,10 @@ class OpenAIAgentsAdapter(Adapter):
     def __init__(self, config: AgentConfig, model: ModelClient, tools: Sequence[ToolSpec]) -> None:
         super().__init__(config, model, tools)
         agent_args = dict(config.agent_args)
-        if "model" in agent_args:
-            raise ConfigError(
-                "the model is set by model_id/api_base/api_key (every model call goes through any-agent); "
-                "remove 'model' from agent_args",
-                field="agent_args",
-            )
+        check_agent_args(agent_args, framework="the OpenAI Agents SDK's Agent", accepted=_ACCEPTED, owned=_OWNED)
         given_run_config = agent_args.pop(RUN_CONFIG_KEY, None)
         extra_tools = list(agent_args.pop("tools", []))
+        self.toolset = Toolset(self.tools, native=[tool.name for tool in extra_tools])
         self._agent: SDKAgent[Any] = SDKAgent(
             **{
                 "name": config.name,
@@ -66,11 +65,11 @@ class OpenAIAgentsAdapter(Adapter):
                 # Not the SDK's default, which depends on OPENAI_DEFAULT_MODEL (GPT-5 reasoning settings).
                 "model_settings": ModelSettings(),
                 **agent_args,
-                "tools": [*(function_tool(spec) for spec in self.tools), *extra_tools],
-                "model": CoreModel(model),
+                "tools": [*(function_tool(spec, self.toolset) for spec in self.toolset.bridged), *extra_tools],
+                "model": ModelBridge(model, self.toolset),
             }
         )
-        self._run_config = _run_config(given_run_config, [tool.name for tool in self._agent.tools])
+        self._run_config = _run_config(given_run_config)
 
     @property
     def native(self) -> SDKAgent[Any]:
@@ -81,7 +80,7 @@ class OpenAIAgentsAdapter(Adapter):
         """Run the SDK's loop; its own turn limit is reported as the core's `MaxTurnsExceeded`."""
         # The run's own model bridge (RunConfig.model wins over every agent's model, handoffs'
         # included), so each model call knows its run without relying on context variables.
-        run_config = dataclasses.replace(self._run_config, model=CoreModel(self.model, run))
+        run_config = dataclasses.replace(self._run_config, model=ModelBridge(self.model, self.toolset, run))
         try:
             result = await Runner.run(
                 self._agent,
@@ -132,19 +131,14 @@ class _OutputSchema(AgentOutputSchema):
         return coerce_output(json_str, self._model_type)
 
 
-def _run_config(given: RunConfig | dict[str, Any] | None, tool_names: list[str]) -> RunConfig:
+def _run_config(given: RunConfig | dict[str, Any] | None) -> RunConfig:
     """The base `RunConfig` of every run: the SDK's trace export off unless the user asks for it.
 
     A `RunConfig` instance is taken as written (its ``tracing_disabled`` defaults to False, the
     SDK's tracing on); a dict is applied over any-agent's defaults, so tracing stays off unless the
     dict says ``"tracing_disabled": False``.
     """
-    defaults: dict[str, Any] = {
-        "tracing_disabled": True,
-        # An unknown tool is the model's mistake: tell it, as every framework does, instead of failing.
-        "tool_not_found_behavior": "return_error_to_model",
-        "tool_error_formatter": functools.partial(_tool_error_message, list(tool_names)),
-    }
+    defaults: dict[str, Any] = {"tracing_disabled": True}
     if isinstance(given, RunConfig):
         return given
     if given is None or isinstance(given, dict):
@@ -153,9 +147,3 @@ def _run_config(given: RunConfig | dict[str, Any] | None, tool_names: list[str])
         except TypeError as error:
             raise ConfigError(f"{RUN_CONFIG_KEY}: {error}", field="agent_args") from None
     raise ConfigError(f"{RUN_CONFIG_KEY} must be an agents.RunConfig or a dict of its fields", field="agent_args")
-
-
-def _tool_error_message(available: list[str], args: ToolErrorFormatterArgs[Any]) -> str | None:
-    if args.kind != "tool_not_found":
-        return None  # the SDK's own message
-    return unknown_tool_message(args.tool_name, available)

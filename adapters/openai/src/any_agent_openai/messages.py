@@ -20,6 +20,7 @@ from openai.types.chat import (
 )
 from openai.types.chat.chat_completion_message_function_tool_call import Function
 
+from any_agent.adapter_kit.content import content_text
 from any_agent.model.types import Message, ModelResponse
 
 __all__ = ["to_chat_message", "to_chunk", "to_input_items", "to_output_items"]
@@ -38,7 +39,7 @@ def to_input_items(messages: Sequence[Message]) -> list[TResponseInputItem]:
         role, content = message.get("role"), message.get("content")
         if role == "tool":
             call_id = message.get("tool_call_id", "")
-            items.append({"type": "function_call_output", "call_id": call_id, "output": _text(content)})
+            items.append({"type": "function_call_output", "call_id": call_id, "output": content_text(content)})
         elif role == "assistant":
             if content:
                 items.append(
@@ -47,7 +48,7 @@ def to_input_items(messages: Sequence[Message]) -> list[TResponseInputItem]:
                         "role": "assistant",
                         "id": FAKE_RESPONSES_ID,
                         "status": "completed",
-                        "content": [{"type": "output_text", "text": _text(content), "annotations": []}],
+                        "content": [{"type": "output_text", "text": content_text(content), "annotations": []}],
                     }
                 )
             for call in message.get("tool_calls") or []:
@@ -105,11 +106,3 @@ def to_chunk(response: ModelResponse, model: str) -> ChatCompletionChunk:
             },
         }
     )
-
-
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):  # content parts: keep the text ones
-        return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
-    return "" if content is None else str(content)

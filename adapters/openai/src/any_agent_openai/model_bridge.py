@@ -30,24 +30,26 @@ from pydantic import BaseModel
 from any_agent.context import RunContext
 from any_agent.model.client import ModelClient
 from any_agent.model.types import ModelResponse as CoreResponse
+from any_agent.tools.dispatch import Toolset
 from any_agent_openai.messages import to_chat_message, to_chunk, to_output_items
 from any_agent_openai.tool_bridge import tool_definition
 
-__all__ = ["CoreModel"]
+__all__ = ["ModelBridge"]
 
 _SETTINGS = ("temperature", "top_p", "frequency_penalty", "presence_penalty", "max_tokens")
 """`ModelSettings` fields passed on as completion parameters (`AgentConfig.model_args` win over them)."""
 
 
-class CoreModel(Model):
+class ModelBridge(Model):
     """An SDK model whose every call is a core `ModelClient.complete`.
 
     One instance per run carries that run explicitly (``run``); the agent's own instance (``run``
     None) falls back to the core's current run, for users driving ``native`` with the SDK's Runner.
     """
 
-    def __init__(self, client: ModelClient, run: RunContext | None = None) -> None:
+    def __init__(self, client: ModelClient, toolset: Toolset, run: RunContext | None = None) -> None:
         self.client = client
+        self.toolset = toolset
         self.run = run
 
     async def get_response(
@@ -150,7 +152,8 @@ class CoreModel(Model):
                 "input_tokens": response.usage.input_tokens,
                 "output_tokens": response.usage.output_tokens,
             }
-        return response
+        # Calls of tools the SDK does not have go to the core's catch-all, not to the SDK's wording.
+        return self.toolset.handover(response, also=[handoff.tool_name for handoff in handoffs])
 
 
 def _response_format(output_schema: AgentOutputSchemaBase | None) -> type[BaseModel] | dict[str, Any] | None:

@@ -12,38 +12,40 @@ from agents.tool import FunctionTool, Tool
 from agents.tool_context import ToolContext
 
 from any_agent.context import RunContext
+from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
 
-__all__ = ["CoreToolCall", "function_tool", "tool_definition"]
+__all__ = ["ToolBridge", "function_tool", "tool_definition"]
 
 
-class CoreToolCall:
-    """The ``on_invoke_tool`` of a bridged tool.
+class ToolBridge:
+    """The ``on_invoke_tool`` of a bridged tool: the call goes to the core's `Toolset.dispatch`.
 
-    It hands the model's raw argument text to the core, which validates it: invalid arguments then
+    The core finds the arguments the model wrote by call id and validates them: invalid arguments
     come back to the model as the core's error text and an ERROR ``execute_tool`` span, as on every
     framework. Tool failures are results, never exceptions, so the SDK has nothing to reword.
     """
 
-    def __init__(self, spec: ToolSpec) -> None:
+    def __init__(self, spec: ToolSpec, toolset: Toolset) -> None:
         self.spec = spec
+        self.toolset = toolset
 
     async def __call__(self, context: ToolContext[Any], arguments: str) -> str:
-        """Call the core tool; the text (the error text too) is what the model reads."""
+        """Dispatch through the core; the text (the error text too) is what the model reads."""
         # The run rides in the SDK's run context (set per Runner.run), so concurrent runs sharing
         # one agent never see each other's run.
         run = context.context if isinstance(context.context, RunContext) else None
-        result = await self.spec.call(arguments, call_id=context.tool_call_id, run=run)
+        result = await self.toolset.dispatch(self.spec.name, arguments, call_id=context.tool_call_id, run=run)
         return result.text
 
 
-def function_tool(spec: ToolSpec) -> FunctionTool:
+def function_tool(spec: ToolSpec, toolset: Toolset) -> FunctionTool:
     """A `FunctionTool` whose schema is the core's, strict only where the schema already is."""
     return FunctionTool(
         name=spec.name,
         description=spec.description,
         params_json_schema=copy.deepcopy(spec.parameters),
-        on_invoke_tool=CoreToolCall(spec),
+        on_invoke_tool=ToolBridge(spec, toolset),
         strict_json_schema=_is_strict(spec.parameters),
     )
 
@@ -54,7 +56,7 @@ def tool_definition(tool: Tool) -> dict[str, Any]:
     Bridged tools are described exactly as the `tiny` adapter describes them, so the request is the
     same on every framework; the user's own SDK tools go through the SDK's converter.
     """
-    if isinstance(tool, FunctionTool) and isinstance(tool.on_invoke_tool, CoreToolCall):
+    if isinstance(tool, FunctionTool) and isinstance(tool.on_invoke_tool, ToolBridge):
         return tool.on_invoke_tool.spec.definition()
     return dict(Converter.tool_to_openai(tool))
 

@@ -20,7 +20,7 @@ from any_agent.cli.align import align
 from any_agent.cli.compare import CellResult, Comparison
 from any_agent.tracing.trace import SpanRecord
 
-__all__ = ["embed_json", "render_report", "report_data", "write_report"]
+__all__ = ["embed_json", "render_report", "report_data", "summary", "write_report"]
 
 _MARKER = re.compile(r"\{\{(CSP|CSS|DATA|JS)\}\}")
 
@@ -81,7 +81,11 @@ def _depths(spans: list[SpanRecord]) -> dict[str, int]:
 
 
 def _divergence(comparison: Comparison) -> dict[str, Any]:
-    """Each cell's first traced run, aligned against a reference (``tiny`` when it succeeded)."""
+    """Each cell's first traced run, aligned against a reference (``tiny`` when it succeeded).
+
+    ``same_everywhere`` marks the rows where every run has the same step as the reference: the page
+    shows those once, across all columns, so the eye goes to the rows that differ.
+    """
     columns: list[dict[str, Any]] = []
     steps: list[list[dict[str, Any]]] = []
     for index, cell in enumerate(comparison.cells):
@@ -90,8 +94,9 @@ def _divergence(comparison: Comparison) -> dict[str, Any]:
             continue
         trace = cell.runs[run].trace
         assert trace is not None
-        label = f"{cell.framework} · {cell.model}" if len(comparison.models) > 1 else cell.framework
-        columns.append({"cell": index, "run": run, "label": label, "ok": cell.runs[run].status == "ok"})
+        columns.append(
+            {"cell": index, "run": run, "label": _label(comparison, cell), "ok": cell.runs[run].status == "ok"}
+        )
         steps.append(trace.normalized())
     succeeded = [i for i, column in enumerate(columns) if column["ok"]]
     tiny = [i for i in succeeded if comparison.cells[columns[i]["cell"]].framework == "tiny"]
@@ -113,7 +118,70 @@ def _divergence(comparison: Comparison) -> dict[str, Any]:
         "columns": columns,
         "reference": reference,
         "rows": [[slot.to_json() if slot is not None else None for slot in row] for row in rows],
+        "same_everywhere": [
+            len(columns) > 1 and all(slot is not None and not slot.extra and not slot.differs for slot in row)
+            for row in rows
+        ],
         "first": first,
+    }
+
+
+def _same_answer_as(comparison: Comparison) -> list[int | None]:
+    """For each cell, the first earlier cell with the very same answer (the table says "same as …")."""
+    seen: dict[str, int] = {}
+    found: list[int | None] = []
+    for index, cell in enumerate(comparison.cells):
+        answer = cell.summary.final_output
+        if cell.status == "failed" or answer is None or answer == "":
+            found.append(None)
+            continue
+        key = json.dumps(answer, sort_keys=True, default=str)
+        found.append(seen.get(key))
+        seen.setdefault(key, index)
+    return found
+
+
+def _label(comparison: Comparison, cell: CellResult) -> str:
+    return f"{cell.framework} · {cell.model}" if len(comparison.models) > 1 else cell.framework
+
+
+def summary(comparison: Comparison, divergence: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The line at the top of the page: how many ran, which match the reference, fastest, cheapest.
+
+    Fastest and cheapest are chosen among the cells whose every run succeeded (a run that failed
+    early is fast and cheap for the wrong reason); cheapest only among cells with a known cost.
+    """
+    view = divergence if divergence is not None else _divergence(comparison)
+    ok = [cell for cell in comparison.cells if cell.status == "ok"]
+    runs = [run for cell in comparison.cells for run in cell.runs]
+    columns = view["columns"]
+    reference = columns[view["reference"]]["label"] if columns else None
+    matching = [column["label"] for index, column in enumerate(columns) if view["first"][index] is None]
+    differing = [
+        {"label": column["label"], "step": view["first"][index]}
+        for index, column in enumerate(columns)
+        if view["first"][index] is not None
+    ]
+    timed = [cell for cell in ok if cell.summary.wall_seconds is not None]
+    fastest = min(
+        timed, key=lambda cell: cell.summary.wall_seconds.median if cell.summary.wall_seconds else 0.0, default=None
+    )
+    priced = [cell for cell in ok if cell.summary.cost is not None]
+    cheapest = min(priced, key=lambda cell: cell.summary.cost or 0.0, default=None)
+    return {
+        "cells": len(comparison.cells),
+        "cells_ok": len(ok),
+        "runs": len(runs),
+        "runs_ok": sum(run.status == "ok" for run in runs),
+        "reference": reference if len(columns) > 1 else None,
+        "matching": [label for label in matching if label != reference] if len(columns) > 1 else [],
+        "differing": differing if len(columns) > 1 else [],
+        "fastest": None
+        if fastest is None or fastest.summary.wall_seconds is None
+        else {"label": _label(comparison, fastest), "seconds": fastest.summary.wall_seconds.median},
+        "cheapest": None
+        if cheapest is None
+        else {"label": _label(comparison, cheapest), "cost": cheapest.summary.cost},
     }
 
 
@@ -121,10 +189,13 @@ def report_data(comparison: Comparison) -> dict[str, Any]:
     """Everything the page's script reads: the comparison, timeline layout, the alignment."""
     timeline = [_timeline_rows(cell) for cell in comparison.cells]
     durations = [row["duration_ms"] for cell in timeline for run in cell if run for row in run]
+    divergence = _divergence(comparison)
     return {
         "comparison": comparison.model_dump(mode="json"),
+        "summary": summary(comparison, divergence),
+        "same_answer_as": _same_answer_as(comparison),
         "timeline": {"scale_ms": max(durations, default=1.0) or 1.0, "rows": timeline},
-        "divergence": _divergence(comparison),
+        "divergence": divergence,
     }
 
 

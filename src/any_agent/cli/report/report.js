@@ -50,6 +50,27 @@
   };
   const seconds = (value) => (value === null || value === undefined ? "–"
     : value < 1 ? `${(value * 1000).toFixed(0)} ms` : `${value.toFixed(2)} s`);
+  // A price is never rounded to a zero that is not zero: two significant digits, or "<$0.00000001".
+  const money = (value) => {
+    if (value === null || value === undefined) return "unknown";
+    if (value === 0) return "$0";
+    if (value < 1e-8) return "<$0.00000001";
+    const rounded = Number(value.toPrecision(2));
+    const text = rounded.toFixed(Math.min(8, Math.max(2, 1 - Math.floor(Math.log10(rounded)))));
+    return `$${text.replace(/(\.\d\d\d*?)0+$/, "$1")}`;  // $0.30, $0.000009 (not $0.0000090)
+  };
+  // A run that failed, or never started, has no cost to show: "–", not "unknown".
+  const costText = (value, failed) => (failed && (value === null || value === undefined) ? "–" : money(value));
+  const spanStatus = (span) => (span.status === "ERROR"
+    ? `failed${span.status_description ? `: ${span.status_description}` : ""}`
+    : "completed");  // OpenTelemetry's UNSET means "no error recorded": the call completed
+  const durationTick = (ms) => (ms === 0 ? "0" : ms < 1000 ? `${Number(ms.toPrecision(3))} ms` : `${Number((ms / 1000).toPrecision(3))} s`);
+  // Round steps (1, 2 or 5 × 10^k ms) so the axis reads 0, 50 ms, 100 ms… and not 0, 307 ms, 615 ms.
+  const tickStep = (scale) => {
+    const rough = scale / 4;
+    const power = 10 ** Math.floor(Math.log10(rough));
+    return [1, 2, 5, 10].map((factor) => factor * power).find((step) => step >= rough) || rough;
+  };
   const number = (value) => (value === null || value === undefined ? "–" : String(Math.round(value * 100) / 100));
   const modelLabel = (model) => (COMPARISON.offline ? `${model} (offline)` : model);
   const cellLabel = (cell) => `${cell.framework} · ${modelLabel(cell.model)}`;
@@ -64,6 +85,13 @@
     byId("details-title").textContent = title;
     const body = byId("details-body");
     body.replaceChildren(...blocks.flat(Infinity).filter(Boolean));
+    byId("details").classList.add("open");  // a pop-over on narrow screens; always shown on wide ones
+    body.scrollTop = 0;
+  }
+
+  function closeDetails() {
+    byId("details").classList.remove("open");
+    select(null);
   }
 
   function definitions(pairs) {
@@ -94,6 +122,32 @@
       meta.append(h("dt", null, "Model"), h("dd", null, h("span", { className: "badge offline" },
         "scripted offline model: answers are scripted, the agent machinery is real")));
     }
+    const warmed = COMPARISON.cells.length > 0 && COMPARISON.cells.every((cell) => cell.warmed_up);
+    meta.append(h("dt", null, "Timings"), h("dd", null, warmed
+      ? "one-time imports were done before the first run, so no cell's wall time includes them"
+      : "recorded before warm-up existed: the first runs' wall times include one-time imports"));
+  }
+
+  function renderSummary() {
+    const s = DATA.summary;
+    const parts = [h("span", { className: s.cells_ok === s.cells ? "status-ok" : "status-failed" },
+      `${s.cells_ok}/${s.cells} ok`)];
+    const notStarted = COMPARISON.cells.filter((cell) => cell.runs.length === 0).length;
+    const notes = [s.runs !== s.cells - notStarted ? `${s.runs_ok}/${s.runs} runs ok` : "",
+      notStarted ? `${notStarted} never started` : ""].filter(Boolean);
+    if (notes.length) parts.push(` (${notes.join("; ")})`);
+    if (s.reference) {
+      const differing = s.differing.filter((item) => item.label !== s.reference);
+      parts.push(" · ", s.matching.length
+        ? `same trace as ${s.reference}: ${s.matching.join(", ")}`
+        : `no run has the same trace as ${s.reference}`);
+      if (differing.length) {
+        parts.push(" · differs: ", differing.map((item) => `${item.label} (step ${item.step})`).join(", "));
+      }
+    }
+    parts.push(" · fastest: ", s.fastest ? `${s.fastest.label} (${seconds(s.fastest.seconds)})` : "–");
+    parts.push(" · cheapest: ", s.cheapest ? `${s.cheapest.label} (${money(s.cheapest.cost)})` : "cost unknown");
+    byId("summary").replaceChildren(...parts);
   }
 
   // --- comparison table ------------------------------------------------------------------------
@@ -109,11 +163,30 @@
     return failed ? failed.error : null;
   }
 
+  // Wall time as a bar on one scale for every row (the longest run's end), with the range as a whisker.
   function wallTime(summary) {
     const spread = summary.wall_seconds;
     if (!spread) return "–";
-    if (COMPARISON.repeat <= 1 || spread.min === spread.max) return seconds(spread.median);
-    return [seconds(spread.median), h("br"), h("small", { className: "hint" }, `${seconds(spread.min)}–${seconds(spread.max)}`)];
+    const longest = Math.max(...COMPARISON.cells.map((cell) => (cell.summary.wall_seconds ? cell.summary.wall_seconds.max : 0))) || 1;
+    const percent = (value) => `${(value / longest) * 100}%`;
+    const ranged = COMPARISON.repeat > 1 && spread.min !== spread.max;
+    return h("div", { className: "wall" },
+      h("div", { className: "wall-track", "aria-hidden": "true" },
+        h("span", { className: "wall-bar", style: { width: percent(spread.median) } }),
+        ranged ? h("span", { className: "wall-range", style: { left: percent(spread.min), width: percent(spread.max - spread.min) } }) : null),
+      h("span", { className: "wall-text" }, seconds(spread.median),
+        ranged ? h("small", { className: "hint" }, ` ${seconds(spread.min)}–${seconds(spread.max)}`) : null));
+  }
+
+  function outputCell(cell, index, reason) {
+    const summary = cell.summary;
+    if (cell.status === "failed") return h("span", { className: "error-text" }, shorten(reason || "failed", 140));
+    const same = DATA.same_answer_as[index];
+    if (same !== null && same !== undefined) {
+      return h("span", { className: "same-as" }, `same as ${COMPARISON.cells[same].framework}`
+        + (COMPARISON.models.length > 1 ? ` · ${modelLabel(COMPARISON.cells[same].model)}` : ""));
+    }
+    return shorten(summary.final_output ?? "", 140);
   }
 
   function renderTable() {
@@ -122,20 +195,19 @@
     COMPARISON.cells.forEach((cell, index) => {
       const summary = cell.summary;
       const reason = failureReason(cell);
-      const output = cell.status === "failed"
-        ? h("span", { className: "error-text" }, shorten(reason || "failed", 140))
-        : shorten(summary.final_output ?? "", 140);
+      const output = outputCell(cell, index, reason);
+      const failed = cell.status === "failed";
       const row = h("tr", { "data-cell": index, onclick: () => { select(row); showCell(index); } },
-        h("td", null, h("strong", null, cell.framework)),
-        h("td", null, modelLabel(cell.model)),
-        h("td", { className: `status status-${cell.status}` }, statusText(cell)),
-        h("td", { className: "output", title: asText(summary.final_output ?? reason ?? "") }, output),
-        h("td", { className: "num" }, number(summary.model_calls)),
-        h("td", { className: "num" }, number(summary.tool_calls)),
-        h("td", { className: "num" }, number(summary.input_tokens)),
-        h("td", { className: "num" }, number(summary.output_tokens)),
-        h("td", { className: "num" }, summary.cost === null ? "unknown" : `$${summary.cost.toFixed(4)}`),
-        h("td", { className: "num" }, wallTime(summary)));
+        h("td", { "data-label": "Framework" }, h("strong", null, cell.framework)),
+        h("td", { "data-label": "Model" }, modelLabel(cell.model)),
+        h("td", { className: `status status-${cell.status}`, "data-label": "Status" }, statusText(cell)),
+        h("td", { className: "output", "data-label": "Final output", title: asText(summary.final_output ?? reason ?? "") }, output),
+        h("td", { className: "num", "data-label": "Model calls" }, number(summary.model_calls)),
+        h("td", { className: "num", "data-label": "Tool calls" }, number(summary.tool_calls)),
+        h("td", { className: "num", "data-label": "In tokens" }, number(summary.input_tokens)),
+        h("td", { className: "num", "data-label": "Out tokens" }, number(summary.output_tokens)),
+        h("td", { className: "num", "data-label": "Cost" }, costText(summary.cost, failed)),
+        h("td", { className: "num time", "data-label": "Wall time" }, wallTime(summary)));
       body.append(row);
     });
   }
@@ -151,7 +223,7 @@
       blocks.push(definitions([
         ["Model calls", run.model_calls], ["Tool calls", run.tool_calls],
         ["Tokens", `${run.input_tokens} in / ${run.output_tokens} out`],
-        ["Cost", run.cost === null ? "unknown" : `$${run.cost.toFixed(4)}`], ["Wall time", seconds(run.wall_seconds)],
+        ["Cost", costText(run.cost, run.status === "failed")], ["Wall time", seconds(run.wall_seconds)],
       ]));
       if (run.error) blocks.push(h("pre", { className: "error-text" }, run.error));
       if (run.final_output !== null && run.final_output !== undefined) {
@@ -178,6 +250,12 @@
       const header = h("header", null, h("h3", null, cellLabel(cell)),
         h("span", { className: `status status-${cell.status}` }, statusText(cell)));
       panel.append(header);
+      if (!cell.runs.some((run) => run.trace)) {  // never started, or no trace at all: no empty axis
+        panel.classList.add("no-trace");
+        panel.append(h("p", { className: "empty" }, `No trace: ${failureReason(cell) || "the run did not start"}`));
+        container.append(panel);
+        return;
+      }
       if (cell.runs.length > 1) {
         const picker = h("select", { "aria-label": "run", onchange: () => drawRun(rows, cellIndex, Number(picker.value)) },
           cell.runs.map((run, index) => h("option", { value: index }, `run ${index + 1} (${run.status})`)));
@@ -191,8 +269,9 @@
 
   function axis(scale) {
     const node = h("div", { className: "axis" });
-    for (const fraction of [0, 0.25, 0.5, 0.75]) {
-      node.append(h("span", { style: { left: `${fraction * 100}%` } }, seconds((scale * fraction) / 1000)));
+    const step = tickStep(scale);
+    for (let tick = 0; tick <= scale * 0.96; tick += step) {
+      node.append(h("span", { style: { left: `${(tick / scale) * 100}%` } }, durationTick(tick)));
     }
     return node;
   }
@@ -260,7 +339,7 @@
     const root = trace.spans[0];
     const blocks = [h("p", { className: "hint" }, `${cellLabel(cell)}, run ${runIndex + 1}`), definitions([
       ["Operation", a["gen_ai.operation.name"] || "(framework span)"],
-      ["Status", span.status + (span.status_description ? `: ${span.status_description}` : "")],
+      ["Status", spanStatus(span)],
       ["Starts at", seconds((span.start_ns - root.start_ns) / 1e9)],
       ["Duration", seconds((span.end_ns - span.start_ns) / 1e9)],
     ])];
@@ -268,7 +347,7 @@
       blocks.push(h("h3", null, "Usage"), definitions([
         ["Model", a["gen_ai.response.model"] ?? a["gen_ai.request.model"]],
         ["Input tokens", a["gen_ai.usage.input_tokens"]], ["Output tokens", a["gen_ai.usage.output_tokens"]],
-        ["Cost", a["any_agent.usage.cost"] === undefined ? "unknown" : `$${Number(a["any_agent.usage.cost"]).toFixed(6)}`],
+        ["Cost", a["any_agent.usage.cost"] === undefined ? "unknown" : money(Number(a["any_agent.usage.cost"]))],
         ["Finish reasons", a["gen_ai.response.finish_reasons"]],
       ]));
     }
@@ -314,12 +393,24 @@
     const reference = view.columns[view.reference];
     hint.textContent = `Normalized steps of each cell's first run, aligned with ${reference.label} (the reference) `
       + "by operation and tool. Green: same as the reference; orange: differs; red: a step the reference does not "
-      + "have; hatched: no such step. The first difference of each run is marked.";
+      + "have; hatched: no such step. The first difference of each run is marked. A step every run has alike "
+      + "is shown once, across all columns.";
     table.append(h("thead", null, h("tr", null, h("th", null, "Step"),
       view.columns.map((column, index) => h("th", null, column.label + (index === view.reference ? " (reference)" : ""))))));
     const body = h("tbody");
     view.rows.forEach((row, rowIndex) => {
       const tr = h("tr", { "data-row": rowIndex }, h("td", { className: "step-index" }, String(rowIndex)));
+      if (view.same_everywhere[rowIndex]) {  // one cell across every column: nothing to compare here
+        const slot = row[view.reference];
+        const td = h("td", {
+          className: "same collapsed", "data-kind": "same",
+          onclick: () => { select(td); showStep(rowIndex, view.reference); },
+        }, stepSummary(slot.step), h("span", { className: "same-tag" }, `same in all ${row.length}`));
+        td.colSpan = row.length;
+        tr.append(td);
+        body.append(tr);
+        return;
+      }
       row.forEach((slot, columnIndex) => {
         const first = view.first[columnIndex] === rowIndex;
         if (slot === null) {
@@ -355,7 +446,10 @@
     showDetails(`Step ${rowIndex}: ${column.label}`, blocks);
   }
 
+  byId("details-close").addEventListener("click", closeDetails);
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeDetails(); });
   renderMeta();
+  renderSummary();
   renderTable();
   renderTimelines();
   renderDivergence();

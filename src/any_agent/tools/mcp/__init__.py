@@ -44,7 +44,8 @@ def mcp_toolbox(tools: Sequence[Any], *, reserved: Sequence[str] = ()) -> McpToo
         from any_agent.tools.mcp.toolbox import McpToolbox
     except ImportError as error:
         raise ConfigError(
-            f'MCP servers need the mcp package ({error}): pip install --upgrade "any-agent"',
+            f"MCP servers need the mcp package ({error}), a dependency of any-agent: reinstall any-agent "
+            "(docs/install.md)",
             field=f"tools[{servers[0][0]}]",
         ) from None
     return McpToolbox(servers, reserved=reserved)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from pydantic import BaseModel
 
@@ -55,3 +56,19 @@ class WeatherReport(BaseModel):
     city: str
     temperature_c: float
     summary: str
+
+
+LOOKUP_WINDOWS: list[tuple[str, float, float]] = []
+"""(key, start, end) of every `slow_lookup` call, to show that calls of one turn overlap."""
+
+
+async def slow_lookup(key: str) -> str:
+    """Look a key up in a slow remote store.
+
+    Args:
+        key: The key to look up.
+    """
+    started = time.monotonic()
+    await asyncio.sleep(0.3)
+    LOOKUP_WINDOWS.append((key, started, time.monotonic()))
+    return f"{key}: found"

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from any_agent.testing import ChatRequest, Fault, Reply, ScriptedToolCall, plan
-from tests.conformance.tools import (
+from any_agent.testing.conformance.tools import (
     WeatherReport,
     book_flight,
     convert_currency,
     get_local_time,
     get_weather,
+    slow_lookup,
 )
 
 
@@ -41,6 +42,7 @@ CHAT = "chat scripted"
 
 
 def tool(name: str) -> str:
+    """The normalized step name of a call of tool ``name``."""
     return f"execute_tool {name}"
 
 
@@ -135,6 +137,98 @@ SCENARIOS: list[Scenario] = [
     ),
 ]
 
+SCENARIOS += [
+    Scenario(
+        "unknown_tool",
+        plan([[("book_hotel", {"city": "Paris"})]], final="I cannot book hotels."),
+        prompt="Book a hotel in Paris.",
+        tools=(get_weather,),
+        expected_output="I cannot book hotels.",
+        expected_steps=(AGENT, CHAT, tool("book_hotel"), CHAT),
+    ),
+    Scenario(
+        "invalid_json_arguments",
+        plan(
+            [[ScriptedToolCall("get_weather", '{"city": "Par')], [("get_weather", {"city": "Paris"})]], final="Sunny."
+        ),
+        tools=(get_weather,),
+        expected_output="Sunny.",
+        expected_steps=(AGENT, CHAT, tool("get_weather"), CHAT, tool("get_weather"), CHAT),
+    ),
+    Scenario(
+        "history_with_tool_calls",
+        _history_handler,
+        prompt=[
+            {"role": "user", "content": "Weather in Paris?"},
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "h1",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'},
+                    }
+                ],
+            },
+            {"role": "tool", "tool_call_id": "h1", "content": "Paris: sunny, 21°C"},
+            {"role": "assistant", "content": "Sunny in Paris."},
+            {"role": "user", "content": "And tomorrow?"},
+        ],
+        tools=(get_weather,),
+        expected_output="Earlier you heard: Sunny in Paris.. Now: And tomorrow?",
+        expected_steps=(AGENT, CHAT),
+    ),
+    Scenario(
+        "empty_answer",
+        plan([""]),
+        prompt="Say nothing.",
+        expected_output="",
+        expected_steps=(AGENT, CHAT),
+    ),
+    Scenario(
+        "structured_output_no_tools",
+        plan([{"city": "Oslo", "temperature_c": 5.0, "summary": "snow"}]),
+        prompt="Report the weather in Oslo.",
+        config={"output_type": WeatherReport},
+        expected_output=WeatherReport(city="Oslo", temperature_c=5.0, summary="snow"),
+        expected_steps=(AGENT, CHAT),
+    ),
+    Scenario(
+        "model_args_reach_the_wire",
+        plan([[("get_weather", {"city": "Paris"})]], final="Sunny."),
+        tools=(get_weather,),
+        config={"model_args": {"temperature": 0.25, "seed": 7, "max_tokens": 300}},
+        expected_output="Sunny.",
+        expected_steps=(AGENT, CHAT, tool("get_weather"), CHAT),
+    ),
+    Scenario(
+        "max_turns_exactly_reached",
+        plan([[("get_weather", {"city": "Paris"})]], final="Sunny."),
+        tools=(get_weather,),
+        config={"max_turns": 2},
+        expected_output="Sunny.",
+        expected_steps=(AGENT, CHAT, tool("get_weather"), CHAT),
+    ),
+    Scenario(
+        "timeout_then_success",
+        plan(["Made it."]),
+        prompt="Hi",
+        config={"request_timeout": 0.5, "max_retries": 1},
+        faults=((Fault.slow(3.0), 1),),
+        expected_output="Made it.",
+        expected_steps=(AGENT, CHAT),
+    ),
+    Scenario(
+        "overlapping_async_tools",
+        plan([[("slow_lookup", {"key": "a"}), ("slow_lookup", {"key": "b"})]], final="Both found."),
+        prompt="Look up a and b.",
+        tools=(slow_lookup,),
+        expected_output="Both found.",
+        expected_steps=(AGENT, CHAT, tool("slow_lookup"), tool("slow_lookup"), CHAT),
+    ),
+]
+
 # Scenarios whose run must fail; their partial traces are compared too.
 FAILING: list[Scenario] = [
     Scenario(
@@ -150,6 +244,13 @@ FAILING: list[Scenario] = [
         prompt="Hi",
         config={"max_retries": 2},
         faults=((Fault.server_error(500, retry_after=0.0), 3),),
+        expected_steps=(AGENT, CHAT),
+    ),
+    Scenario(
+        "bad_request_is_not_retried",
+        plan(["never seen"]),
+        prompt="Hi",
+        faults=((Fault.status(400, "unsupported parameter"), 1),),
         expected_steps=(AGENT, CHAT),
     ),
 ]

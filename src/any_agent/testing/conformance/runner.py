@@ -1,21 +1,16 @@
-"""Fixtures of the conformance suite: every installed adapter, and a way to run a scenario on one."""
+"""Running one conformance scenario on one framework, against a fresh scripted server."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-
 from any_agent import Agent, AgentConfig, AgentRunError, AgentTrace
-from any_agent.registry import available_frameworks, load_adapter
+from any_agent.registry import load_adapter
 from any_agent.testing import ChatRequest, ScriptedLLM
-from tests.conformance.scenarios import Scenario
+from any_agent.testing.conformance.scenarios import Scenario
 
-# ANY_AGENT_TEST_FRAMEWORKS=tiny,crewai narrows the suite to some adapters (for adapter work).
-_ONLY = {name.strip() for name in os.environ.get("ANY_AGENT_TEST_FRAMEWORKS", "").split(",") if name.strip()}
-FRAMEWORKS = [name for name in available_frameworks() if not _ONLY or name in _ONLY]
+__all__ = ["Outcome", "expected_steps", "reference", "run_scenario"]
 
 
 @dataclass
@@ -25,9 +20,12 @@ class Outcome:
     trace: AgentTrace
     error: AgentRunError | None
     requests: list[ChatRequest]
+    base_url: str = ""
+    """The scripted server's base URL (it differs between runs; error messages name it)."""
 
     @property
     def output(self) -> Any:
+        """The run's final output."""
         return self.trace.final_output
 
 
@@ -48,9 +46,19 @@ def run_scenario(scenario: Scenario, framework: str) -> Outcome:
         agent = Agent.create(config)
         try:
             trace = agent.run(scenario.prompt)
-            return Outcome(trace, None, list(llm.requests))
+            return Outcome(trace, None, list(llm.requests), llm.base_url)
         except AgentRunError as error:
-            return Outcome(error.trace, error, list(llm.requests))
+            return Outcome(error.trace, error, list(llm.requests), llm.base_url)
+
+
+_references: dict[str, Outcome] = {}
+
+
+def reference(scenario: Scenario) -> Outcome:
+    """The scenario's run on `tiny`, the reference loop (run once per process)."""
+    if scenario.name not in _references:
+        _references[scenario.name] = run_scenario(scenario, "tiny")
+    return _references[scenario.name]
 
 
 def expected_steps(framework: str, scenario: Scenario, reference: AgentTrace) -> list[dict[str, Any]]:
@@ -60,9 +68,3 @@ def expected_steps(framework: str, scenario: Scenario, reference: AgentTrace) ->
         if difference.scenario == scenario.name:
             steps = difference.transform(steps)
     return steps
-
-
-@pytest.fixture(params=FRAMEWORKS)
-def framework(request: pytest.FixtureRequest) -> str:
-    """Each installed adapter in turn."""
-    return str(request.param)
