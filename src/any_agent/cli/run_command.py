@@ -29,7 +29,7 @@ from any_agent.cli.live import span_listener
 from any_agent.cli.pipes import OutputClosed
 from any_agent.cli.render import format_output, span_line, summary_line
 from any_agent.config import AgentConfig
-from any_agent.errors import AgentRunError, ConfigError, RunInterrupted
+from any_agent.errors import AgentRunError, ConfigError, RunCancelled, RunInterrupted
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.trace import AgentTrace, SpanRecord
 
@@ -161,6 +161,10 @@ def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, Agen
             return run_sync(run()), None
         except AgentRunError as error:
             return error.trace, error
+        except KeyboardInterrupt as interrupt:  # Ctrl-C: `run_sync` cancelled the run, which kept its trace
+            if isinstance(interrupt.__cause__, RunCancelled):
+                raise RunInterrupted(interrupt.__cause__.trace) from None
+            raise
         except (asyncio.CancelledError, concurrent.futures.CancelledError):
             if closed:  # cancelled by `show` above: end the command as a closed pipe does
                 raise OutputClosed from None
