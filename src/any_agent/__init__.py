@@ -22,6 +22,8 @@ from any_agent.errors import (
     ModelCallError,
     ModelResponseError,
     ModelStreamError,
+    RunCancelled,
+    RunInterrupted,
     ToolDefinitionError,
 )
 from any_agent.model.client import ModelClient, TurnLimitReached
@@ -57,11 +59,13 @@ __all__ = [
     "ModelResponseError",
     "ModelResponseEvent",
     "ModelStreamError",
+    "RunCancelled",
     "RunContext",
     "RunEvent",
     "RunFailed",
     "RunFinished",
     "RunInput",
+    "RunInterrupted",
     "SpanRecord",
     "TextDeltaEvent",
     "ToolCall",

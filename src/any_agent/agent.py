@@ -6,7 +6,7 @@ import asyncio
 import json
 import threading
 import uuid
-from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -17,12 +17,20 @@ from any_agent._portal import run_sync
 from any_agent.adapter import Adapter
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
-from any_agent.errors import AgentRunError, AnyAgentError, ConfigError, MaxTurnsExceeded
+from any_agent.errors import (
+    AgentRunError,
+    AnyAgentError,
+    ConfigError,
+    MaxTurnsExceeded,
+    RunCancelled,
+    RunInterrupted,
+)
 from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.model.retry import RetryPolicy
 from any_agent.model.route import ModelRoute
 from any_agent.model.types import Message
 from any_agent.output import OutputError, coerce_output
+from any_agent.redaction import redact_chain, redact_text
 from any_agent.registry import load_adapter
 from any_agent.streaming.events import RunEvent
 from any_agent.streaming.run import stream_run, stream_run_sync
@@ -42,6 +50,22 @@ __all__ = ["Agent", "RunInput"]
 
 RunInput = str | Sequence[Message]
 """A prompt, or a conversation as OpenAI-format chat messages (the last one the new user turn)."""
+
+# `model_args` keys the core sets itself on every model call, and where the user sets them instead.
+_OWNED_MODEL_ARGS = {
+    "model": "set model_id",
+    "messages": "the conversation is what run() is given",
+    "tools": "set AgentConfig.tools",
+    "response_format": "set AgentConfig.output_type",
+    "stream": "any-agent decides per call whether to stream (ModelClient.stream)",
+    "api_key": "set AgentConfig.api_key",
+    "api_base": "set AgentConfig.api_base",
+    "timeout": "set AgentConfig.request_timeout",
+}
+
+# How long a cancelled run waits for its tool calls to stop (abandoning their threads) before it
+# returns its partial trace.
+_CANCEL_GRACE_SECONDS = 2.0
 
 _INPUT_ROLES = {"user", "assistant", "system", "developer", "tool"}
 
@@ -67,6 +91,7 @@ class Agent:
         """
         if framework is not None:
             config = config.model_copy(update={"framework": framework.strip().lower()})
+        _check_model_args(config.model_args)
         adapter_class = load_adapter(config.framework)
         model = ModelClient(
             config.model_id,
@@ -170,14 +195,24 @@ class Agent:
         return self._adapter
 
     def run(self, prompt: RunInput, *, conversation_id: str | None = None) -> AgentTrace:
-        """Run to completion and return the trace; see `run_async`."""
-        return run_sync(self.run_async(prompt, conversation_id=conversation_id))
+        """Run to completion and return the trace; see `run_async`.
+
+        Ctrl-C cancels the run and raises `RunInterrupted` (a `KeyboardInterrupt`) with the partial trace.
+        """
+        try:
+            return run_sync(self.run_async(prompt, conversation_id=conversation_id))
+        except KeyboardInterrupt as interrupt:
+            cancelled = interrupt.__cause__
+            if isinstance(cancelled, RunCancelled) and not isinstance(interrupt, RunInterrupted):
+                raise RunInterrupted(cancelled.trace) from None
+            raise
 
     async def run_async(self, prompt: RunInput, *, conversation_id: str | None = None) -> AgentTrace:
         """Run the agent on a prompt or a conversation and return its trace.
 
         Raises `AgentRunError` (or its `MaxTurnsExceeded`) carrying the partial trace when the run
-        fails; the trace of a successful run has the answer in `AgentTrace.final_output`.
+        fails; the trace of a successful run has the answer in `AgentTrace.final_output`. Cancelled
+        (a timeout, Ctrl-C), it raises `RunCancelled`, a cancellation carrying the partial trace.
         """
         messages = _as_messages(prompt)
         recorder = SpanRecorder()
@@ -204,16 +239,21 @@ class Agent:
                 raw = await (await self._ready()).run(run)
             if run.failure is None and not run.turn_limit_hit:
                 output = coerce_output(raw, self.config.output_type)
-        except asyncio.CancelledError:
+        except asyncio.CancelledError as cancelled:
+            await run.cancel_calls(grace=_CANCEL_GRACE_SECONDS)  # tool calls a framework's threads wait for
             span.set_status(trace.StatusCode.ERROR, "cancelled")
+            span.set_attribute(attr.ERROR_TYPE, "cancelled")
             span.end()
-            raise
+            raise RunCancelled(AgentTrace.from_spans(recorder.spans, framework=self.framework)) from cancelled
         except Exception as error:
             failure = error
         finally:
             RunContext.deactivate(token)
 
         problem = self._problem(run, failure)
+        secrets = [secret for route in self._model.routes for secret in route.secrets()]
+        if problem is not None:
+            problem = redact_text(problem, secrets)
         if problem is None:
             span.set_status(trace.StatusCode.OK)
             if content:
@@ -231,7 +271,11 @@ class Agent:
             run_error = MaxTurnsExceeded(self.config.max_turns, trace=result, cause=cause)
         else:
             run_error = AgentRunError(problem, trace=result, cause=cause)
-        raise run_error from cause
+        run_error.__cause__ = cause
+        # A framework may have wrapped a model error: its chain is masked again, whatever it holds.
+        redact_chain(run_error, secrets)
+        run_error.cause = run_error.__cause__
+        raise run_error
 
     def stream_async(self, prompt: RunInput, *, conversation_id: str | None = None) -> AsyncGenerator[RunEvent]:
         """Run like `run_async`, yielding the run's events as they happen (see docs/streaming.md).
@@ -299,10 +343,25 @@ def _build(adapter_class: type[Adapter], config: AgentConfig, model: ModelClient
         ) from error
 
 
+def _check_model_args(model_args: Mapping[str, Any]) -> None:
+    owned = [key for key in model_args if key in _OWNED_MODEL_ARGS]
+    if owned:
+        reasons = "; ".join(f"{key!r}: {_OWNED_MODEL_ARGS[key]}" for key in owned)
+        raise ConfigError(
+            f"any-agent sets {', '.join(map(repr, owned))} itself; remove it ({reasons})", field="model_args"
+        )
+
+
 def _as_messages(prompt: RunInput) -> list[Message]:
     if isinstance(prompt, str):
         return [{"role": "user", "content": prompt}]
-    messages = [dict(message) for message in prompt]
+    accepted = "run() takes a prompt (a str) or a list of OpenAI-format chat messages (dicts with 'role' and 'content')"
+    if not isinstance(prompt, Sequence) or isinstance(prompt, bytes | bytearray):
+        raise TypeError(f"{accepted}, not {type(prompt).__name__}")
+    for index, message in enumerate(prompt):
+        if not isinstance(message, Mapping):
+            raise TypeError(f"{accepted}; message {index} is a {type(message).__name__}")
+    messages = [dict(message) for message in prompt if isinstance(message, Mapping)]
     if not messages:
         raise ConfigError("run() needs a prompt or at least one message")
     for index, message in enumerate(messages):

@@ -8,6 +8,7 @@ run can hold its `RunContext` and still put its spans in the right trace.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import threading
 from collections.abc import Iterator
@@ -75,6 +76,33 @@ class RunContext:
     events: EventSink | None = field(default_factory=_take_event_sink, repr=False)
     """Where a streamed run's boundaries put its events (see `any_agent.streaming`); None otherwise."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _calls: set[asyncio.Task[object]] = field(default_factory=set, repr=False)
+
+    def track(self, task: asyncio.Task[object]) -> None:
+        """Count ``task`` (a tool call, maybe on another thread's loop) among the run's calls in flight."""
+        with self._lock:
+            self._calls.add(task)
+
+    def untrack(self, task: asyncio.Task[object]) -> None:
+        """The call is over."""
+        with self._lock:
+            self._calls.discard(task)
+
+    async def cancel_calls(self, grace: float) -> None:
+        """Cancel the run's calls in flight and wait up to ``grace`` seconds for them to end.
+
+        A framework that runs on its own threads waits for its tool calls there; cancelling the run's
+        own task does not reach them, so a cancelled run cancels them here.
+        """
+        with self._lock:
+            calls = list(self._calls)
+        waits = []
+        for task in calls:
+            loop = task.get_loop()
+            loop.call_soon_threadsafe(task.cancel)
+            waits.append(asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_ended(task), loop)))
+        if waits:
+            await asyncio.wait(waits, timeout=grace)
 
     def begin_model_call(self) -> bool:
         """Count a model call; False (and the limit flag set) when it would exceed ``max_turns``."""
@@ -109,3 +137,7 @@ class RunContext:
 def current_run() -> RunContext | None:
     """The run this code executes in, if any."""
     return _current.get()
+
+
+async def _ended(task: asyncio.Task[object]) -> None:
+    await asyncio.wait([task])

@@ -7,6 +7,7 @@ failed run loses nothing.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ __all__ = [
     "ModelCallError",
     "ModelResponseError",
     "ModelStreamError",
+    "RunCancelled",
+    "RunInterrupted",
     "ToolDefinitionError",
 ]
 
@@ -108,3 +111,34 @@ class MaxTurnsExceeded(AgentRunError):
             trace=trace,
             cause=cause,
         )
+
+
+class RunCancelled(asyncio.CancelledError):
+    """`Agent.run_async` was cancelled (``asyncio.wait_for`` timed out, a task was cancelled).
+
+    It is a cancellation like any other (asyncio treats it as one), carrying what the run recorded:
+    ``asyncio.wait_for`` raises `TimeoutError` with this as its ``__cause__``.
+
+    Attributes:
+        trace: The partial trace (its root span is marked ERROR, "cancelled").
+    """
+
+    def __init__(self, trace: AgentTrace) -> None:
+        self.trace = trace
+        super().__init__("the run was cancelled")
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during `Agent.run`: the run was cancelled and this is raised at once.
+
+    A `KeyboardInterrupt`, so it stops a program as Ctrl-C does, carrying what the run recorded. A
+    synchronous tool still running is left to finish on its own thread; its ``execute_tool`` span
+    says it was abandoned.
+
+    Attributes:
+        trace: The partial trace (its root span is marked ERROR, "cancelled").
+    """
+
+    def __init__(self, trace: AgentTrace) -> None:
+        self.trace = trace
+        super().__init__("the run was interrupted")

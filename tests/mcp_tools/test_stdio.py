@@ -239,3 +239,15 @@ async def test_a_framework_config_error_surfaces_on_first_use_and_stops_the_serv
         async with agent:
             pass
     assert wait_until_gone("mcp_server_time", timeout=0.5) == []
+
+
+@pytest.mark.parametrize("attempt", range(5))
+async def test_a_command_that_exits_at_once_says_so(attempt: int) -> None:
+    """``true`` exits before answering: the same clear message every time, whichever side notices first."""
+    agent = Agent.create(AgentConfig(model_id="openai:x", api_key="k", tools=[McpStdio(command="true")]))
+    with pytest.raises(McpServerError) as caught:
+        async with agent:
+            pass
+    assert str(caught.value).startswith(
+        "MCP server 'true' failed to start: the server closed the connection before answering (did the command exit?)"
+    )

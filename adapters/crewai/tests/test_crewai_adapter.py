@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -232,3 +235,35 @@ def test_tool_calls_reach_crewai_events_with_their_arguments(crewai_config) -> N
         crewai_event_bus.flush()
     assert len(seen) == 1 and seen[0]["city"] == "Oslo"
     assert json.dumps(seen)  # plain data
+
+
+def test_the_native_agent_prints_nothing_either(crewai_config, capfd: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    with ScriptedLLM(plan(["Hello."])) as llm:
+        output = Agent.create(crewai_config(llm)).native.kickoff("Hi")
+    assert output.raw == "Hello."
+    printed = capfd.readouterr()
+    assert (printed.out, printed.err) == ("", "")
+
+
+async def test_concurrent_runs_keep_their_own_verbosity(crewai_config, capfd: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    """Verbosity is per run, not a process-wide flag one run sets under another's feet."""
+    with ScriptedLLM(plan(["Hello."])) as llm:
+        loud = Agent.create(crewai_config(llm, name="loud_agent", agent_args={"verbose": True}))
+        quiet = Agent.create(crewai_config(llm, name="quiet_agent"))
+        await asyncio.gather(*(agent.run_async("Hi") for _ in range(5) for agent in (loud, quiet)))
+    printed = capfd.readouterr()
+    assert "loud_agent" in printed.out
+    assert "quiet_agent" not in printed.out + printed.err
+
+
+async def test_threads_are_released_after_many_concurrent_runs(crewai_config) -> None:  # type: ignore[no-untyped-def]
+    with ScriptedLLM(plan([[("get_weather", {"city": "Oslo"})]], final="Sunny.")) as llm:
+        agent = Agent.create(crewai_config(llm, tools=[get_weather]))
+        await agent.run_async("Warm up")  # CrewAI's own pools and loops start once
+        before = threading.active_count()
+        await asyncio.gather(*(agent.run_async("Weather?") for _ in range(60)))
+        await agent.aclose()
+    deadline = time.monotonic() + 30
+    while threading.active_count() > before + 8 and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.1)  # finished threads are gone a moment after their run
+    assert threading.active_count() <= before + 8, [thread.name for thread in threading.enumerate()]

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, computed_field
 
 from any_agent.agent import Agent
 from any_agent.config import AgentConfig
-from any_agent.errors import AgentRunError
+from any_agent.errors import AgentRunError, RunCancelled
 from any_agent.registry import load_adapter
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.trace import AgentTrace
@@ -311,11 +311,12 @@ async def _run_once(agent: Agent, prompt: str, time_limit: float | None) -> RunR
         trace = await asyncio.wait_for(agent.run_async(prompt), time_limit)
     except AgentRunError as error:
         return RunResult.from_trace(error.trace, wall_seconds=time.perf_counter() - started, error=error)
-    except TimeoutError:
+    except TimeoutError as timeout:
         elapsed = time.perf_counter() - started
-        return RunResult.failure(f"timed out after {time_limit:g} s", wall_seconds=elapsed).model_copy(
-            update={"error_type": "TimeoutError"}
-        )
+        timed_out = TimeoutError(f"timed out after {time_limit:g} s")
+        if isinstance(timeout.__cause__, RunCancelled):  # the run's partial trace
+            return RunResult.from_trace(timeout.__cause__.trace, wall_seconds=elapsed, error=timed_out)
+        return RunResult.failure(str(timed_out), wall_seconds=elapsed).model_copy(update={"error_type": "TimeoutError"})
     except Exception as error:  # one cell's failure, whatever it is, must not stop the others
         return RunResult.failure(
             f"{type(error).__name__}: {error}", wall_seconds=time.perf_counter() - started

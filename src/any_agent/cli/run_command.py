@@ -29,7 +29,7 @@ from any_agent.cli.live import span_listener
 from any_agent.cli.pipes import OutputClosed
 from any_agent.cli.render import format_output, span_line, summary_line
 from any_agent.config import AgentConfig
-from any_agent.errors import AgentRunError, ConfigError
+from any_agent.errors import AgentRunError, ConfigError, RunCancelled, RunInterrupted
 from any_agent.model.local import watch_starts
 from any_agent.streaming import ModelResponseEvent, RunFinished, TextDeltaEvent, ToolCallEvent, ToolResultEvent
 from any_agent.tracing import attributes as attr
@@ -112,6 +112,11 @@ def run_command(
                 trace, failure, shown = _run_streamed(agent, text, out, err)
             else:
                 (trace, failure), shown = _run_live(agent, text, err), False
+        except RunInterrupted as interrupted:  # Ctrl-C: the partial trace is still worth keeping
+            if trace_out is not None:
+                interrupted.trace.save(trace_out)
+                err.print(Text(f"Partial trace saved to {trace_out}", style="dim"))
+            raise
         finally:
             agent.close()  # stops the agent's MCP servers, if it has any
     if trace_out is not None:
@@ -176,6 +181,10 @@ def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, Agen
             return run_sync(run()), None
         except AgentRunError as error:
             return error.trace, error
+        except KeyboardInterrupt as interrupt:  # Ctrl-C: `run_sync` cancelled the run, which kept its trace
+            if isinstance(interrupt.__cause__, RunCancelled):
+                raise RunInterrupted(interrupt.__cause__.trace) from None
+            raise
         except (asyncio.CancelledError, concurrent.futures.CancelledError):
             if closed:  # cancelled by `show` above: end the command as a closed pipe does
                 raise OutputClosed from None

@@ -20,6 +20,7 @@ from pydantic import BaseModel, SecretStr
 
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
+from any_agent.errors import ModelCallError
 from any_agent.model.accounting import RunAccountingModel, TurnLimitReached
 from any_agent.model.base import Model, ModelRequest, json_schema_format
 from any_agent.model.constraining import ConstrainedModel
@@ -31,6 +32,7 @@ from any_agent.model.retry import RetryPolicy
 from any_agent.model.retrying import RetryingModel
 from any_agent.model.route import ModelRoute
 from any_agent.model.types import Message, ModelResponse, StreamChunk
+from any_agent.redaction import redact_chain
 from any_agent.streaming.relay import relay_model_stream
 from any_agent.tools.ledger import CATCH_ALL
 
@@ -125,9 +127,14 @@ class ModelClient:
         """
         request = self._request(messages, tools, response_format, run, params)
         sink = request.run.events if request.run is not None else None
-        if sink is not None:
-            return await relay_model_stream(self._model.stream(request), sink, text=response_format is None)
-        return await self._model.request(request)
+        try:
+            if sink is not None:
+                return await relay_model_stream(self._model.stream(request), sink, text=response_format is None)
+            return await self._model.request(request)
+        except ModelCallError as error:
+            # The provider may echo the key; a run's error is masked again in `Agent.run_async`.
+            redact_chain(error, [secret for route in self.routes for secret in route.secrets()])
+            raise
 
     def stream(
         self,

@@ -8,6 +8,7 @@ opened them, and closes each on that loop (see `any_agent.model.lifetime`).
 from __future__ import annotations
 
 import asyncio
+import os
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from any_agent.model.constrained import SchemaStyle
 from any_agent.model.ids import ModelId, parse_model_id
 from any_agent.model.lifetime import close_at_shutdown, close_now, close_on_their_loops
 from any_agent.model.local import local_server
+from any_agent.redaction import redact_text
 
 if TYPE_CHECKING:
     from any_llm import AnyLLM
@@ -52,6 +54,8 @@ class ModelRoute:
         """Whether tool calls are made by constrained decoding (see `any_agent.model.constrained`)."""
         self._api_key = api_key if isinstance(api_key, SecretStr) or api_key is None else SecretStr(api_key)
         self._field = field
+        self._key_variable: str | None = None
+        """The provider's usual environment variable for its key (``OPENAI_API_KEY``...), once known."""
         self._providers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AnyLLM] = weakref.WeakKeyDictionary()
         # The finalizer holds the providers, so a dropped route's clients are closed by us, on their
         # loops, and never by the SDK's `__del__` from whichever thread collects them.
@@ -124,11 +128,16 @@ class ModelRoute:
         """Close this route's provider clients (each on its own loop); the next call opens a new one."""
         await close_now(self._providers)
 
+    def secrets(self) -> list[str]:
+        """The keys this route may send: its ``api_key`` and its provider's environment variable."""
+        found = [self._api_key.get_secret_value()] if self._api_key is not None else []
+        if self._key_variable and (value := os.environ.get(self._key_variable)):
+            found.append(value)
+        return found
+
     def redact(self, text: str) -> str:
-        """``text`` with this route's API key masked."""
-        if self._api_key is not None and self._api_key.get_secret_value():
-            return text.replace(self._api_key.get_secret_value(), "***")
-        return text
+        """``text`` with this route's API keys masked."""
+        return redact_text(text, self.secrets())
 
     def _new_provider(self) -> AnyLLM:
         from any_llm import AnyLLM
@@ -139,9 +148,11 @@ class ModelRoute:
         if self.managed:
             provider, api_base = "openai", local_server(self.model_id.model).base_url
         key = self._api_key.get_secret_value() if self._api_key else None
-        # An OpenAI-compatible endpoint we were pointed at, or a local server, may go without a key.
+        self._key_variable = _key_variable(provider)
+        # An OpenAI-compatible endpoint we were pointed at, or a local server, may go without a key:
+        # the provider's usual variable when it is set, a placeholder only when it is not.
         if key is None and (self.is_local or (api_base and provider == "openai")):
-            key = "not-needed"
+            key = (os.environ.get(self._key_variable) if self._key_variable else None) or "not-needed"
         options: dict[str, Any] = {"api_key": key, "api_base": api_base, "unified_exceptions": True}
         try:
             try:
@@ -161,3 +172,13 @@ class ModelRoute:
             ) from None
         except ImportError as error:
             raise ConfigError(str(error), field=self._field) from None
+
+
+def _key_variable(provider: str) -> str | None:
+    from any_llm import AnyLLM
+
+    try:
+        name = AnyLLM.get_provider_class(provider).ENV_API_KEY_NAME
+    except Exception:  # an unknown provider: `_new_provider` says so
+        return None
+    return name if isinstance(name, str) and name else None

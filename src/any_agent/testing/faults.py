@@ -15,7 +15,7 @@ from any_agent.testing.types import Reply
 
 __all__ = ["Fault", "FaultKind"]
 
-FaultKind = Literal["error", "slow", "malformed", "truncated"]
+FaultKind = Literal["error", "slow", "malformed", "truncated", "echo_authorization"]
 
 # OpenAI's error ``type`` and ``code`` for the statuses tests use most; clients branch on them.
 _ERROR_KINDS: dict[int, tuple[str, str]] = {
@@ -106,6 +106,24 @@ class Fault:
         the chunked body; a plain answer sends half of its announced JSON body.
         """
         return cls(kind="truncated")
+
+    @classmethod
+    def echo_authorization(cls, status: int = 401) -> Fault:
+        """An error whose body repeats the request's ``Authorization`` header, as some providers' 401s do.
+
+        For checking that a key never leaks into errors, logs or tracebacks: the message is
+        ``Incorrect API key provided: <the Authorization header as received>``.
+        """
+        if not 400 <= status <= 599:
+            raise ValueError(f"a fault has an error status (400-599), not {status}")
+        error_type, code = _ERROR_KINDS.get(status, ("server_error", "server_error"))
+        return cls(
+            kind="echo_authorization",
+            status_code=status,
+            message="Incorrect API key provided: {authorization}",
+            error_type=error_type,
+            code=code,
+        )
 
     @classmethod
     def _error(cls, status: int, message: str | None, retry_after: float | None) -> Fault:

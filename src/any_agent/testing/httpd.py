@@ -33,7 +33,7 @@ class ChatApp(Protocol):
         """The model name the server reports."""
         ...
 
-    def chat(self, body: dict[str, Any]) -> tuple[ChatRequest, Reply | Fault]:
+    def chat(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[ChatRequest, Reply | Fault]:
         """Answer one parsed request body; raise `ValueError` when it is not a chat request."""
         ...
 
@@ -146,7 +146,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._send_error(400, "the request body must be a JSON object", "invalid_request_error", None)
             return
         try:
-            request, outcome = self.server.app.chat(body)
+            request, outcome = self.server.app.chat(body, dict(self.headers.items()))
         except ValueError as error:
             self._send_error(400, str(error), "invalid_request_error", None)
             return
@@ -235,6 +235,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self.end_headers()
                 self.wfile.write(full[: len(full) // 2])
                 self.close_connection = True
+        elif fault.kind == "echo_authorization":
+            echoed = fault.message.replace("{authorization}", self.headers.get("Authorization", ""))
+            self._send_json(fault.status_code, error_body(echoed, fault.error_type, fault.code), fault.headers())
         else:
             self._send_json(fault.status_code, fault.error_body(), fault.headers())
 

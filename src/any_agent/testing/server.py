@@ -180,13 +180,13 @@ class ScriptedLLM:
 
     # -- what the HTTP server calls --------------------------------------------------------
 
-    def chat(self, body: dict[str, Any]) -> tuple[ChatRequest, Reply | Fault]:
+    def chat(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[ChatRequest, Reply | Fault]:
         """Record one chat request, then answer it: an injected fault, else the handler.
 
         Called from the server's threads. The request is recorded before anything can fail, so a
         test sees every attempt a client made, retries included.
         """
-        request = ChatRequest.from_body(body)
+        request = ChatRequest.from_body(body, headers)
         with self._lock:
             self._requests.append(request)
             fault = self._next_fault()

@@ -58,9 +58,11 @@ class ChatRequest:
     stream: bool = False
     raw: JSONObject = field(default_factory=dict)
     """The whole request body, for anything the typed fields leave out."""
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+    """The HTTP request headers, names in lower case (``authorization`` holds the key the client sent)."""
 
     @classmethod
-    def from_body(cls, body: JSONObject) -> ChatRequest:
+    def from_body(cls, body: JSONObject, headers: dict[str, str] | None = None) -> ChatRequest:
         """Parse a request body; raise `ValueError` when it is not a chat-completions request."""
         messages = body.get("messages")
         if not isinstance(messages, list) or not all(isinstance(item, dict) for item in messages):
@@ -75,6 +77,7 @@ class ChatRequest:
             response_format=response_format if isinstance(response_format, dict) else None,
             stream=body.get("stream") is True,
             raw=body,
+            headers={name.lower(): value for name, value in (headers or {}).items()},
         )
 
     def _since_last_user(self) -> list[JSONObject]:

@@ -8,6 +8,7 @@ parameter's (docstring-parser reads all three, so no hand-written parser here).
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, get_type_hints
@@ -17,10 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from any_agent.errors import ToolDefinitionError
 
-__all__ = ["FunctionSchema", "function_schema"]
+__all__ = ["MAX_TOOL_NAME", "FunctionSchema", "function_schema", "provider_safe_name"]
 
-# Parameters a framework or caller fills in, never the model.
-_SKIPPED_KINDS = {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}
+# Parameters the model can never fill: it sends one JSON object of named arguments.
+_VARIADIC_KINDS = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
+_UNSAFE_NAME_CHARACTER = re.compile(r"[^A-Za-z0-9_-]")
+MAX_TOOL_NAME = 64
+
+
+def provider_safe_name(name: str) -> str:
+    """``name`` as providers accept tool names (``^[a-zA-Z0-9_-]{1,64}$``): others become ``_``, cut to 64."""
+    return _UNSAFE_NAME_CHARACTER.sub("_", name)[:MAX_TOOL_NAME] or "_"
 
 
 @dataclass(frozen=True)
@@ -52,8 +60,12 @@ def function_schema(func: Callable[..., Any], *, name: str | None = None, field:
     param_docs = {param.arg_name: param.description for param in doc.params if param.description}
     fields: dict[str, Any] = {}
     for param in signature.parameters.values():
-        if param.kind in _SKIPPED_KINDS:
-            continue
+        if param.kind in _VARIADIC_KINDS:
+            raise ToolDefinitionError(
+                f"tool {tool_name!r} takes {_VARIADIC_KINDS[param.kind]}{param.name}, which a model can never "
+                "fill (it sends named arguments that match the schema); give each parameter a name and a type hint",
+                field=field,
+            )
         if param.name not in hints:
             raise ToolDefinitionError(
                 f"parameter {param.name!r} of tool {tool_name!r} has no type hint; the model needs one "
@@ -74,4 +86,4 @@ def function_schema(func: Callable[..., Any], *, name: str | None = None, field:
     schema.pop("title", None)
     for prop in schema.get("properties", {}).values():
         prop.pop("title", None)
-    return FunctionSchema(tool_name, description, model, schema)
+    return FunctionSchema(provider_safe_name(tool_name), description, model, schema)

@@ -9,9 +9,11 @@ framework never calls a tool except through here.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import inspect
 import json
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,12 +21,13 @@ from typing import Any
 from opentelemetry import trace
 from pydantic import BaseModel, ValidationError
 
+from any_agent import _portal
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
 from any_agent.errors import ToolDefinitionError
 from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tools.mcp.config import McpHttp, McpStdio
-from any_agent.tools.schema import function_schema
+from any_agent.tools.schema import function_schema, provider_safe_name
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.collector import get_tracer
 from any_agent.tracing.content import capture_content
@@ -77,8 +80,9 @@ class ToolSpec:
         async def execute(arguments: dict[str, Any]) -> Any:
             if is_async:
                 return await func(**arguments)
-            # A blocking tool must not stall the event loop (and other runs' tool calls).
-            return await asyncio.to_thread(functools.partial(func, **arguments))
+            # A blocking tool must not stall the event loop (and other runs' tool calls); its thread is
+            # abandoned, not waited for, when the run is cancelled.
+            return await _portal.in_thread(func, **arguments)
 
         return cls(schema.name, schema.description, schema.json_schema, execute, validate, source=func)
 
@@ -129,9 +133,17 @@ class ToolSpec:
         ) as span:
             # The run is current while the tool runs, so tools (and MCP servers that die) can reach it.
             token = run.activate() if run is not None else None
+            task = asyncio.current_task()
+            if run is not None and task is not None:
+                run.track(task)  # so a cancelled run can cancel it, from whichever thread waits for it
             try:
                 result = await execute()
+            except asyncio.CancelledError as cancelled:
+                _mark_cancelled(span, abandoned=isinstance(cancelled, _portal.ThreadAbandoned))
+                raise
             finally:
+                if run is not None and task is not None:
+                    run.untrack(task)
                 if token is not None:
                     RunContext.deactivate(token)
             if content:
@@ -159,17 +171,32 @@ class ToolSpec:
             )
         try:
             value = await self.executor(arguments)
-        except (asyncio.CancelledError, KeyboardInterrupt):
+        except asyncio.CancelledError:
             raise
-        except Exception as error:
-            return ToolResult(
-                f"Error: tool {self.name!r} raised {type(error).__name__}: {error}",
-                is_error=True,
-                error_type=_qualified_name(type(error)),
-            )
+        except KeyboardInterrupt:
+            if threading.current_thread() is threading.main_thread():
+                raise  # a real Ctrl-C, in a run on the main thread's own loop
+            return self._failed(KeyboardInterrupt())
+        except BaseException as error:  # SystemExit from an argparse-based tool is the tool's failure too
+            return self._failed(error)
         if isinstance(value, ToolResult):  # an executor that knows better, such as an MCP tool's
             return value
-        return ToolResult(_as_text(value), value)
+        try:
+            return ToolResult(_as_text(value), value)
+        except Exception as error:
+            return ToolResult(
+                f"Error: the result of tool {self.name!r} cannot be turned into text: {type(error).__name__}: "
+                f"{_safe_str(error)}",
+                is_error=True,
+                error_type="unserializable_result",
+            )
+
+    def _failed(self, error: BaseException) -> ToolResult:
+        return ToolResult(
+            f"Error: tool {self.name!r} raised {type(error).__name__}: {_safe_str(error)}",
+            is_error=True,
+            error_type=_qualified_name(type(error)),
+        )
 
     def _parse(self, raw: str) -> dict[str, Any]:
         try:
@@ -203,6 +230,8 @@ def tool_specs(tools: list[Any]) -> list[ToolSpec]:
         spec = tool if isinstance(tool, ToolSpec) else ToolSpec.from_callable(tool, field_name=f"tools[{index}]")
         if spec.name == CATCH_ALL:
             raise ToolDefinitionError(f"the tool name {CATCH_ALL!r} is reserved by any-agent", field=f"tools[{index}]")
+        if spec.name != (safe := provider_safe_name(spec.name)):  # as MCP tools' names are
+            spec = dataclasses.replace(spec, name=safe)
         if spec.name in seen:
             raise ToolDefinitionError(
                 f"two tools are named {spec.name!r}; tool names must be unique", field=f"tools[{index}]"
@@ -218,6 +247,25 @@ def _as_text(value: Any) -> str:
     if isinstance(value, BaseModel):
         return value.model_dump_json()
     return json.dumps(value, default=str)
+
+
+def _safe_str(error: BaseException) -> str:
+    """``str(error)``, even for an exception whose ``__str__`` itself raises."""
+    try:
+        return str(error)
+    except Exception:
+        return f"<{type(error).__name__} that cannot be printed>"
+
+
+def _mark_cancelled(span: trace.Span, *, abandoned: bool) -> None:
+    """The run was cancelled (a timeout, Ctrl-C) during this call; say so, and whether its thread lives on."""
+    if abandoned:
+        message = "cancelled; the tool's thread was still running and was abandoned (Python cannot stop it)"
+        span.add_event(attr.THREAD_ABANDONED_EVENT, {"reason": "cancelled"})
+    else:
+        message = "cancelled"
+    span.set_status(trace.StatusCode.ERROR, message)
+    span.set_attribute(attr.ERROR_TYPE, "cancelled")
 
 
 def _qualified_name(kind: type[BaseException]) -> str:

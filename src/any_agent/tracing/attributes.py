@@ -38,6 +38,7 @@ __all__ = [
     "RESPONSE_MODEL",
     "RETRY_EVENT",
     "SYSTEM_INSTRUCTIONS",
+    "THREAD_ABANDONED_EVENT",
     "TIME_TO_FIRST_TOKEN",
     "TOOL_CALL_ARGUMENTS",
     "TOOL_CALL_ID",
@@ -91,5 +92,8 @@ RETRY_EVENT: Final = "any_agent.retry"
 LOCAL_SERVER_START_EVENT: Final = "any_agent.local_server.start"
 """Event on the ``chat`` span that had to start a ``local:`` model server first (attributes: model,
 duration_seconds), so a slow first call shows where its time went."""
+THREAD_ABANDONED_EVENT: Final = "any_agent.thread_abandoned"
+"""Event on an ``execute_tool`` span whose run was cancelled while the synchronous tool's thread still
+ran: Python cannot stop a thread, so it was left to finish on its own (attributes: reason)."""
 FRAMEWORK_SPAN_PREFIX: Final = "any_agent.framework."
 """Spans an adapter emits of its own are named with this prefix; comparisons leave them out."""

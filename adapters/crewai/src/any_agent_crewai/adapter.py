@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, cast
 
 from crewai import Agent
-from crewai.events.event_listener import EventListener
 from crewai.hooks.dispatch import HookAborted
 from crewai.lite_agent_output import LiteAgentOutput
 from crewai.tools import BaseTool
@@ -29,6 +28,7 @@ from any_agent.context import RunContext
 from any_agent.errors import ConfigError
 from any_agent.model.client import ModelClient
 from any_agent.tools.spec import ToolSpec
+from any_agent_crewai.console import quiet_crewai, run_verbosity
 from any_agent_crewai.messages import Conversation
 from any_agent_crewai.model_bridge import EMPTY_ANSWER, ModelBridge
 from any_agent_crewai.tool_bridge import ToolBridge, spec_for
@@ -43,6 +43,8 @@ _OWNED = {
 # Off unless agent_args turn them on: each would add model calls, cached or deferred tool results, or files.
 _QUIET = {"cache": False, "respect_context_window": False, "use_better_compaction": False, "verbose": False}
 _FINAL_ANSWER = "Final Answer:"
+
+quiet_crewai()
 
 
 class CrewAIAdapter(Adapter):
@@ -94,9 +96,9 @@ class CrewAIAdapter(Adapter):
 
     def _kickoff(self, conversation: Conversation, run: RunContext) -> Any:
         agent = self._build(conversation, run)
-        # CrewAI's console panels follow the agent's verbose flag, as a Crew sets them (default: quiet).
-        listener = EventListener()
-        listener.verbose = listener.formatter.verbose = bool(agent.verbose)
+        # CrewAI's console panels follow the agent's verbose flag (default: quiet), in this run's
+        # context only: this thread's context is its own (see `any_agent_crewai.console`).
+        run_verbosity.set(bool(agent.verbose))
         output = agent.kickoff(cast(list[LLMMessage], list(run.input_messages)))
         if not isinstance(output, LiteAgentOutput):
             raise RuntimeError(f"crewai's Agent.kickoff returned {type(output).__name__}, not its output")

@@ -7,15 +7,14 @@ checks (argument validation, usage limits) are not applied on the way.
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import functools
 from typing import Any
 
 from crewai.tools import BaseTool
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 from pydantic.json_schema import JsonSchemaValue
 
+from any_agent.adapter import run_blocking
 from any_agent.context import RunContext
 from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
@@ -70,7 +69,7 @@ def spec_for(tool: BaseTool) -> ToolSpec:
     """A CrewAI-native tool (from ``agent_args["tools"]``) as a core spec, so it is traced like any tool."""
 
     async def execute(arguments: dict[str, Any]) -> Any:
-        return await asyncio.to_thread(functools.partial(tool.run, **arguments))
+        return await run_blocking(tool.run, **arguments)
 
     schema = tool.args_schema.model_json_schema()
     schema.pop("title", None)

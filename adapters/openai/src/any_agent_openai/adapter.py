@@ -28,7 +28,7 @@ from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
 from any_agent.model.client import ModelClient, TurnLimitReached
-from any_agent.output import strip_code_fence
+from any_agent.output import coerce_output
 from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
 from any_agent_openai.messages import to_input_items
@@ -116,18 +116,19 @@ class OpenAIAgentsAdapter(Adapter):
 
 
 class _OutputSchema(AgentOutputSchema):
-    """The SDK's output schema, as lenient as the core with a final answer.
+    """The SDK's output schema, checked by the core as on every framework.
 
     Not strict: strict mode requires every field (optional ones too) and validates in pydantic's
-    strict mode. JSON wrapped in a Markdown code fence, as small local models like to write, is
-    accepted as the other frameworks accept it.
+    strict mode. The answer is validated by the core's `coerce_output` (code fences accepted, the
+    same `OutputError` and message on every framework when it does not fit).
     """
 
     def __init__(self, output_type: type[BaseModel]) -> None:
         super().__init__(output_type, strict_json_schema=False)
+        self._model_type = output_type
 
     def validate_json(self, json_str: str) -> Any:
-        return super().validate_json(strip_code_fence(json_str))
+        return coerce_output(json_str, self._model_type)
 
 
 def _run_config(given: RunConfig | dict[str, Any] | None) -> RunConfig:

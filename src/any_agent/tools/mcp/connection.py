@@ -17,6 +17,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from typing import IO, Any, cast
 
+import anyio
 import httpx
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.sse import sse_client
@@ -189,12 +190,21 @@ async def _list_tools(session: ClientSession) -> list[Tool]:
             return tools
 
 
+_CLOSED = "the server closed the connection before answering (did the command exit?)"
+
+# How a stream that closed under us shows, depending on which side noticed first (a race: a command
+# that exits at once gives any of them).
+_STREAM_CLOSED = (anyio.BrokenResourceError, anyio.ClosedResourceError, anyio.EndOfStream, BrokenPipeError)
+
+
 def _describe(error: BaseException) -> str:
-    """The innermost errors of an exception group (anyio wraps transport failures in them)."""
+    """The innermost errors of an exception group (anyio wraps transport failures in them), each once."""
     if isinstance(error, BaseExceptionGroup):
-        return "; ".join(_describe(inner) for inner in error.exceptions)
+        return "; ".join(dict.fromkeys(_describe(inner) for inner in error.exceptions))
     if isinstance(error, asyncio.CancelledError):
         return "cancelled"
     if isinstance(error, McpError) and error.error.code == CONNECTION_CLOSED:
-        return "the server closed the connection before answering (did the command exit?)"
+        return _CLOSED
+    if isinstance(error, _STREAM_CLOSED):
+        return _CLOSED
     return f"{type(error).__name__}: {error}"

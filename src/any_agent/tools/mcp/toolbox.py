@@ -9,7 +9,6 @@ closed and used again, and a long-lived agent survives a server crash between ru
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 import weakref
 from collections.abc import Coroutine, Sequence
@@ -25,6 +24,7 @@ from any_agent.tools.mcp.config import McpServer
 from any_agent.tools.mcp.connection import McpConnection
 from any_agent.tools.mcp.content import to_tool_result
 from any_agent.tools.mcp.errors import McpServerError
+from any_agent.tools.schema import provider_safe_name
 from any_agent.tools.spec import InvalidToolArguments, ToolResult, ToolSpec, Validator
 
 __all__ = ["McpToolbox"]
@@ -34,7 +34,6 @@ T = TypeVar("T")
 _TOOL_TYPE = "extension"
 """``gen_ai.tool.type`` for MCP tools: the GenAI conventions' kind for a tool the agent calls
 on an external service ("function" being code in the agent's own process)."""
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 _CLOSE_TIMEOUT = 10.0
 
 
@@ -126,7 +125,7 @@ class McpToolbox:
             return to_tool_result(tool.name, result)
 
         return ToolSpec(
-            name=_UNSAFE_NAME.sub("_", tool.name)[:64],
+            name=provider_safe_name(tool.name),
             description=tool.description or tool.title or "",
             parameters=_parameters(tool.inputSchema),
             executor=execute,
