@@ -50,11 +50,13 @@
   };
   const seconds = (value) => (value === null || value === undefined ? "–"
     : value < 1 ? `${(value * 1000).toFixed(0)} ms` : `${value.toFixed(2)} s`);
-  // A price is never rounded to a zero that is not zero: two significant digits, or "<$0.00000001".
+  // The terminal's rule (any_agent.cli.numbers.format_cost): never a zero that is not zero; two
+  // significant digits below a dollar, cents above, "<$0.000001" below a millionth of a dollar.
   const money = (value) => {
     if (value === null || value === undefined) return "unknown";
     if (value === 0) return "$0";
-    if (value < 1e-8) return "<$0.00000001";
+    if (value < 1e-6) return "<$0.000001";
+    if (value >= 1) return `$${value.toLocaleString("en-US", {minimumFractionDigits: 2, maximumFractionDigits: 2})}`;
     const rounded = Number(value.toPrecision(2));
     const text = rounded.toFixed(Math.min(8, Math.max(2, 1 - Math.floor(Math.log10(rounded)))));
     return `$${text.replace(/(\.\d\d\d*?)0+$/, "$1")}`;  // $0.30, $0.000009 (not $0.0000090)
