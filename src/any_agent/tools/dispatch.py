@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from any_agent._portal import run_sync
@@ -25,7 +25,7 @@ from any_agent.context import RunContext, current_run
 from any_agent.model.types import ModelResponse, ToolCall
 from any_agent.streaming.relay import tool_finished, tool_starting
 from any_agent.tools.ledger import CATCH_ALL, arguments_object
-from any_agent.tools.spec import ToolResult, ToolSpec
+from any_agent.tools.spec import ToolResult, ToolSpec, raw_arguments
 
 __all__ = ["CATCH_ALL", "Toolset", "unknown_tool_message"]
 
@@ -46,6 +46,7 @@ class Toolset:
         self.specs = list(specs)
         self.by_name = {spec.name: spec for spec in self.specs}
         self.native = list(native)
+        self._known = frozenset((*self.by_name, *self.native))
         self.catch_all = ToolSpec(
             CATCH_ALL,
             "Answers calls of tools the agent does not have. Never offered to the model.",
@@ -78,7 +79,7 @@ class Toolset:
         """
         if not response.tool_calls:
             return response
-        known = {*self.by_name, *self.native, *also}
+        known = self._known.union(also)
         calls = tuple(self._handed(call, known, parse) for call in response.tool_calls)
         return response if calls == response.tool_calls else dataclasses.replace(response, tool_calls=calls)
 
@@ -139,18 +140,17 @@ class Toolset:
             recorded = run.calls.take(call_id) if call_id else None
             if recorded is None:
                 given = arguments_object(arguments) if isinstance(arguments, str) else dict(arguments or {})
-                recorded = run.calls.claim(name, given, {*self.by_name, *self.native})
+                recorded = run.calls.claim(name, given, self._known)
             if recorded is not None:
                 return recorded
-        raw = arguments if isinstance(arguments, str) else json.dumps(dict(arguments or {}), default=str)
-        return ToolCall(call_id or "", name, raw)
+        return ToolCall(call_id or "", name, raw_arguments(arguments))
 
 
 async def _never_called(arguments: dict[str, Any]) -> Any:
     raise AssertionError("the catch-all tool is dispatched by Toolset, never called")
 
 
-def _returning(result: ToolResult) -> Any:
+def _returning(result: ToolResult) -> Callable[[], Awaitable[ToolResult]]:
     async def outcome() -> ToolResult:
         return result
 

@@ -94,20 +94,27 @@ class CallLedger:
                 calls = message["tool_calls"]
                 first = calls[0].get("id") if isinstance(calls[0], dict) else None
                 turn = turns.get(str(first)) if first is not None else None
-                if turn is not None:
-                    if turn["tool_calls"] == calls and turn.get("content") == message.get("content"):
-                        restored.append(message if message.keys() <= _ASSISTANT_SET else dict(turn))
-                        continue
-                    ids = [str(call.get("id")) for call in calls if isinstance(call, dict)]
-                    if [call["id"] for call in turn["tool_calls"]] == ids:
-                        restored.append(dict(turn))
-                        continue
+                if turn is not None and _same_calls(turn["tool_calls"], calls):
+                    unchanged = (
+                        message.keys() <= _ASSISTANT_SET
+                        and turn["tool_calls"] == calls
+                        and turn.get("content") == message.get("content")
+                    )
+                    restored.append(message if unchanged else dict(turn))
+                    continue
                 restored.append({key: message[key] for key in _ASSISTANT_KEYS if key in message})
             elif role == "tool" and not message.keys() <= _TOOL_SET:
                 restored.append({key: message[key] for key in _TOOL_KEYS if key in message})
             else:
                 restored.append(message)
         return restored
+
+
+def _same_calls(recorded: list[dict[str, Any]], given: list[Any]) -> bool:
+    """Whether a framework's copy of a turn holds the recorded calls, by id (the copy may reword them)."""
+    if recorded == given:
+        return True
+    return [call["id"] for call in recorded] == [str(call.get("id")) for call in given if isinstance(call, dict)]
 
 
 def arguments_object(raw: str) -> dict[str, Any]:

@@ -97,7 +97,7 @@ class ToolSpec:
         self, arguments: str | Mapping[str, Any] | None, *, call_id: str | None = None, run: RunContext | None = None
     ) -> ToolResult:
         """Validate, execute and trace one call. Never raises for a tool's own failure."""
-        raw = arguments if isinstance(arguments, str) else json.dumps(dict(arguments or {}), default=str)
+        raw = raw_arguments(arguments)
         return await self.traced(raw, call_id, run or current_run(), functools.partial(self._execute, raw))
 
     async def traced(
@@ -239,6 +239,11 @@ def tool_specs(tools: list[Any]) -> list[ToolSpec]:
         seen.add(spec.name)
         specs.append(spec)
     return specs
+
+
+def raw_arguments(arguments: str | Mapping[str, Any] | None) -> str:
+    """A call's arguments as the JSON text the tool boundary validates (text is kept as it is)."""
+    return arguments if isinstance(arguments, str) else json.dumps(dict(arguments or {}), default=str)
 
 
 def _as_text(value: Any) -> str:
