@@ -67,6 +67,38 @@ def test_every_available_framework_runs_and_a_missing_one_is_a_failed_cell() -> 
     assert not comparison.all_ok
 
 
+def test_adapters_are_imported_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two threads importing frameworks with import cycles at once can see a module half-initialised."""
+    import threading
+    import time
+
+    from any_agent.cli import compare
+
+    loading = 0
+    most_at_once = 0
+    lock = threading.Lock()
+
+    def load_slowly(framework: str) -> object:
+        nonlocal loading, most_at_once
+        with lock:
+            loading += 1
+            most_at_once = max(most_at_once, loading)
+        time.sleep(0.05)  # long enough for parallel loads to overlap, if there were any
+        try:
+            return real_load(framework)
+        finally:
+            with lock:
+                loading -= 1
+
+    real_load = compare.load_adapter
+    monkeypatch.setattr(compare, "load_adapter", load_slowly)
+    frameworks = [*available_frameworks(), "not_installed"]
+    with ScriptedLLM(PLAN) as llm:
+        cells = asyncio.run(run_matrix(config_for(llm), "Weather in Paris?", frameworks=frameworks))
+    assert most_at_once == 1
+    assert [cell.status for cell in cells] == ["ok"] * (len(frameworks) - 1) + ["failed"]
+
+
 def test_repeat_gives_median_and_range() -> None:
     with ScriptedLLM(PLAN) as llm:
         (cell,) = asyncio.run(run_matrix(config_for(llm), "Weather?", frameworks=["tiny"], repeat=3, concurrency=2))

@@ -12,7 +12,7 @@ import contextlib
 import importlib
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -239,7 +239,8 @@ async def run_matrix(
     ]
     # Build every agent before running any: framework imports take seconds and would otherwise
     # land in the timings of whichever runs happened to be in flight.
-    agents = await asyncio.gather(*(_prepare(cell, config) for cell in cells))
+    load_errors = await asyncio.to_thread(_load_adapters, {cell.framework for cell in cells})
+    agents = [_prepare(cell, config, load_errors) for cell in cells]
     await asyncio.to_thread(_warm_up)
     for cell in cells:
         cell.warmed_up = True
@@ -271,9 +272,27 @@ def _warm_up() -> None:
             importlib.import_module(module)
 
 
-async def _prepare(cell: CellResult, config: AgentConfig) -> Agent | None:
+def _load_adapters(frameworks: set[str]) -> dict[str, Exception]:
+    """Import each framework's adapter, one after another; the error of each that failed.
+
+    One thread, in turn: frameworks import packages with import cycles (the OpenAI Agents SDK and
+    httpx2, for one), and two threads importing such a package at once can see it half-initialised
+    ("partially initialized module 'httpx2' has no attribute 'URL'").
+    """
+    errors: dict[str, Exception] = {}
+    for framework in sorted(frameworks):
+        try:
+            load_adapter(framework)
+        except Exception as error:  # a missing or broken framework is its cells' failure only
+            errors[framework] = error
+    return errors
+
+
+def _prepare(cell: CellResult, config: AgentConfig, load_errors: Mapping[str, Exception]) -> Agent | None:
+    if (load_error := load_errors.get(cell.framework)) is not None:
+        cell.error = str(load_error) or type(load_error).__name__
+        return None
     try:
-        await asyncio.to_thread(load_adapter, cell.framework)  # off the loop: imports are slow
         return Agent.create(config.model_copy(update={"framework": cell.framework, "model_id": cell.model}))
     except Exception as error:  # a missing or broken framework is this cell's failure only
         cell.error = str(error) or type(error).__name__
