@@ -22,7 +22,7 @@ from any_agent.output import OutputError
 from any_agent.testing import Fault, ScriptedLLM, plan
 from any_agent.testing.conformance import failure_tools
 from any_agent.testing.conformance.runner import run_scenario
-from any_agent.testing.conformance.scenarios import Scenario
+from any_agent.testing.conformance.scenarios import FAILING, Scenario
 from any_agent.testing.conformance.tools import WeatherReport
 from any_agent.tracing import attributes as attr
 
@@ -81,7 +81,10 @@ class FailureChecks:
         )
         try:
             assert process.stdout is not None
-            assert process.stdout.readline().strip() == "tool started"
+            started = process.stdout.readline().strip()
+            if started != "tool started":
+                process.kill()
+                raise AssertionError(f"the program ended before its tool started: {process.communicate()[1]}")
             process.send_signal(signal.SIGINT)
             _, stderr = process.communicate(timeout=20)
         finally:
@@ -184,7 +187,7 @@ class FailureChecks:
         assert [span.name for span in spans] == ["execute_tool weather_now_"]
 
     def test_nothing_is_printed_on_failure(self, capfd: pytest.CaptureFixture[str]) -> None:
-        """A failing model call and a failing tool: the error is raised, nothing reaches the terminal."""
+        """A failing tool, a failing model call, a run past max_turns: nothing reaches the terminal."""
         failing_tool = _tool_failure(failure_tools.parse_cli)
         assert run_scenario(failing_tool, self.framework).error is None
         failing_model = Scenario(
@@ -195,6 +198,8 @@ class FailureChecks:
             faults=((Fault.server_error(500), 1),),
         )
         assert run_scenario(failing_model, self.framework).error is not None
+        too_long = next(scenario for scenario in FAILING if scenario.name == "max_turns_exceeded")
+        assert run_scenario(too_long, self.framework).error is not None
         printed = capfd.readouterr()
         assert (printed.out, printed.err) == ("", "")
 

@@ -40,6 +40,7 @@ from any_agent import (
     TextDeltaEvent,
     ToolCallEvent,
     ToolResultEvent,
+    TurnLimitReached,
 )
 from any_agent.config import FallbackModel
 from any_agent.registry import load_adapter
@@ -87,6 +88,9 @@ class ConformanceSuite(FailureChecks):
         if scenario.name == "max_turns_exceeded":
             assert isinstance(outcome.error, MaxTurnsExceeded)
             assert outcome.error.max_turns == 2
+            # The core's count stopped the run, not a limit of the framework's own (adapter_kit.turns).
+            assert type(outcome.error.cause) is TurnLimitReached and outcome.error.cause.__cause__ is None
+            assert str(outcome.error.cause) == "max_turns=2 reached"
         elif scenario.name == "bad_request_is_not_retried":
             assert type(outcome.error) is AgentRunError
             assert "failed (HTTP 400)" in str(outcome.error) and "unsupported parameter" in str(outcome.error)
