@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from any_agent.model.types import Message, ModelResponse, ToolCall
+from any_agent.adapter_kit.messages import AssistantMessage, Message, ToolCallItem
+from any_agent.model.types import ModelResponse, ToolCall
 
 __all__ = ["CATCH_ALL", "CallLedger", "arguments_object"]
 
@@ -36,7 +37,7 @@ class CallLedger:
 
     def __init__(self) -> None:
         self._calls: dict[str, ToolCall] = {}
-        self._turns: dict[str, Message] = {}
+        self._turns: dict[str, AssistantMessage] = {}
         self._pending: dict[str, ToolCall] = {}
         """Calls not dispatched yet, in the order the model asked for them."""
         self._lock = threading.Lock()
@@ -89,28 +90,34 @@ class CallLedger:
         restored: list[Message] = []
         turns = self._turns  # read without the lock: a dict lookup is atomic, and turns are only added
         for message in messages:
-            role = message.get("role")
-            if role == "assistant" and message.get("tool_calls"):
-                calls = message["tool_calls"]
+            if message["role"] == "assistant" and message.get("tool_calls"):
+                calls = message.get("tool_calls", [])
                 first = calls[0].get("id") if isinstance(calls[0], dict) else None
                 turn = turns.get(str(first)) if first is not None else None
-                if turn is not None and _same_calls(turn["tool_calls"], calls):
+                recorded = turn.get("tool_calls", []) if turn is not None else []
+                if turn is not None and _same_calls(recorded, calls):
                     unchanged = (
                         message.keys() <= _ASSISTANT_SET
-                        and turn["tool_calls"] == calls
+                        and recorded == calls
                         and turn.get("content") == message.get("content")
                     )
-                    restored.append(message if unchanged else dict(turn))
+                    restored.append(message if unchanged else turn.copy())
                     continue
-                restored.append({key: message[key] for key in _ASSISTANT_KEYS if key in message})
-            elif role == "tool" and not message.keys() <= _TOOL_SET:
-                restored.append({key: message[key] for key in _TOOL_KEYS if key in message})
+                restored.append(_only(message, _ASSISTANT_KEYS))
+            elif message["role"] == "tool" and not message.keys() <= _TOOL_SET:
+                restored.append(_only(message, _TOOL_KEYS))
             else:
                 restored.append(message)
         return restored
 
 
-def _same_calls(recorded: list[dict[str, Any]], given: list[Any]) -> bool:
+def _only(message: Message, keys: tuple[str, ...]) -> Message:
+    """The message with only the chat-completions ``keys`` of its role (a framework may add its own)."""
+    raw: Mapping[str, Any] = message
+    return cast(Message, {key: raw[key] for key in keys if key in raw})
+
+
+def _same_calls(recorded: Sequence[ToolCallItem], given: Sequence[Any]) -> bool:
     """Whether a framework's copy of a turn holds the recorded calls, by id (the copy may reword them)."""
     if recorded == given:
         return True
