@@ -233,6 +233,7 @@ class Agent:
             conversation_id=conversation_id,
             input_messages=messages,
             span=span,
+            records_content=content,
         )
         token = run.activate()
         output: Any = None
