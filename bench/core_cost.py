@@ -4,9 +4,10 @@ End-to-end times (`run.py`, `ab.py`) carry the server round trips and their nois
 change of a few hundred microseconds per run. Here every model call is answered in-process by a
 fake any-llm provider (the long scenario's script: five ``weather`` tool calls, one per turn, then
 the answer), the tool is async (no thread hop), and what is timed is the rest: the framework, the
-adapter and the core. Two worker processes, this tree's code and the checkout in
-``$BENCH_BASELINE`` (e.g. ``git worktree add --detach /tmp/base HEAD``), run 5 runs at a time in
-alternating order; the ratio new / old is of medians, with a 95% bootstrap interval.
+adapter and the core. Worker processes, this tree's code and the checkout in ``$BENCH_BASELINE``
+(e.g. ``git worktree add --detach /tmp/base HEAD``; several, separated by ``:``, are compared in
+the same run), run 5 runs at a time, each going first in turn; each ratio new / old is of
+medians, with a 95% bootstrap interval.
 """
 
 from __future__ import annotations
@@ -106,12 +107,17 @@ def _worker(framework: str, baseline: Path | None) -> subprocess.Popen[str]:
 
 
 def compare(framework: str, reps: int) -> None:
-    """Driver: this tree against ``$BENCH_BASELINE``, interleaved."""
-    workers = {"new": _worker(framework, None), "old": _worker(framework, Path(os.environ["BENCH_BASELINE"]))}
+    """Driver: this tree against each checkout in ``$BENCH_BASELINE`` (``os.pathsep``-separated), interleaved."""
+    baselines = [Path(path) for path in os.environ["BENCH_BASELINE"].split(os.pathsep) if path]
+    workers = {"new": _worker(framework, None)}
+    for baseline in baselines:
+        workers[baseline.name if len(baselines) > 1 else "old"] = _worker(framework, baseline)
     times: dict[str, list[int]] = {label: [] for label in workers}
     try:
         for rep in range(reps):
-            for label in list(workers)[:: 1 if rep % 2 == 0 else -1]:
+            labels = list(workers)
+            shift = rep % len(labels)  # each worker goes first in turn
+            for label in labels[shift:] + labels[:shift]:
                 process = workers[label]
                 assert process.stdin is not None and process.stdout is not None
                 process.stdin.write("5\n")
@@ -120,17 +126,19 @@ def compare(framework: str, reps: int) -> None:
     finally:
         for process in workers.values():
             process.kill()
-    new, old = statistics.median(times["new"]), statistics.median(times["old"])
+    new = statistics.median(times["new"])
     rng = random.Random(1)
-    ratios = sorted(
-        statistics.median(rng.choices(times["new"], k=len(times["new"])))
-        / statistics.median(rng.choices(times["old"], k=len(times["old"])))
-        for _ in range(1000)
-    )
-    print(
-        f"{framework}: {len(times['new'])} runs each, new {new / 1e3:.0f} µs, old {old / 1e3:.0f} µs per run, "
-        f"new/old {new / old:.3f} [{ratios[25]:.3f}-{ratios[974]:.3f}]"
-    )
+    for label in list(workers)[1:]:
+        old = statistics.median(times[label])
+        ratios = sorted(
+            statistics.median(rng.choices(times["new"], k=len(times["new"])))
+            / statistics.median(rng.choices(times[label], k=len(times[label])))
+            for _ in range(1000)
+        )
+        print(
+            f"{framework}: {len(times['new'])} runs each, new {new / 1e3:.0f} µs, {label} {old / 1e3:.0f} µs per run, "
+            f"new/{label} {new / old:.3f} [{ratios[25]:.3f}-{ratios[974]:.3f}]"
+        )
 
 
 def _use_checkout(root: Path) -> None:

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from opentelemetry import trace
 
@@ -48,8 +48,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Agent", "RunInput"]
 
-RunInput = str | Sequence[Message]
-"""A prompt, or a conversation as OpenAI-format chat messages (the last one the new user turn)."""
+RunInput = str | Sequence[Message] | Sequence[Mapping[str, Any]]
+"""A prompt, or a conversation as OpenAI-format chat messages (the last one the new user turn).
+
+Messages are checked when the run starts, so plain dicts (read from JSON, say) are taken too.
+"""
 
 # `model_args` keys the core sets itself on every model call, and where the user sets them instead.
 _OWNED_MODEL_ARGS = {
@@ -230,6 +233,7 @@ class Agent:
             conversation_id=conversation_id,
             input_messages=messages,
             span=span,
+            records_content=content,
         )
         token = run.activate()
         output: Any = None
@@ -370,7 +374,7 @@ def _as_messages(prompt: RunInput) -> list[Message]:
                 f"message {index} has role {message.get('role')!r}; use one of {sorted(_INPUT_ROLES)} "
                 "in the OpenAI chat format"
             )
-    return messages
+    return cast(list[Message], messages)
 
 
 def _output_messages(output: Any) -> list[dict[str, Any]]:

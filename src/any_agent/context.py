@@ -21,6 +21,7 @@ from opentelemetry.context import Context
 
 from any_agent.model.types import Message
 from any_agent.tools.ledger import CallLedger
+from any_agent.tracing.content import capture_content
 
 if TYPE_CHECKING:
     from any_agent.config import AgentConfig
@@ -73,6 +74,8 @@ class RunContext:
     """The first failure a boundary hit that the framework must not be allowed to swallow."""
     calls: CallLedger = field(default_factory=CallLedger, repr=False)
     """The tool calls the model asked for in this run, as it wrote them (see `CallLedger`)."""
+    records_content: bool = field(default_factory=capture_content, repr=False)
+    """Whether the run's spans record message contents (see `any_agent.tracing.content`)."""
     events: EventSink | None = field(default_factory=_take_event_sink, repr=False)
     """Where a streamed run's boundaries put its events (see `any_agent.streaming`); None otherwise."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -87,6 +87,6 @@ def test_the_template_covers_the_checklist() -> None:
         "self.toolset.bridged",
         "self.toolset.dispatch(",
         "self.toolset.handover(",
-        "TurnLimitReached(",
+        "framework_turn_limit(",
     ):
         assert call in code, call

@@ -16,7 +16,6 @@ from langchain.agents.middleware import AgentMiddleware, AgentState
 from langchain_core.callbacks import get_usage_metadata_callback
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.errors import GraphRecursionError
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
@@ -107,18 +106,20 @@ def test_model_and_tool_bridges_are_the_core_ones() -> None:
     assert all(isinstance(tool, ToolBridge) for tool in adapter.lc_tools)
 
 
-@pytest.mark.parametrize(("max_turns", "limit"), [(1, 2), (2, 4), (5, 10)])
-def test_max_turns_is_the_recursion_limit(max_turns: int, limit: int) -> None:
+@pytest.mark.parametrize(("max_turns", "limit"), [(1, 4), (2, 6), (5, 12)])
+def test_the_recursion_limit_is_a_turn_above_max_turns(max_turns: int, limit: int) -> None:
+    """The core's count stops the run; LangGraph's recursion limit (two steps a turn) never does first."""
     script = plan([[("get_weather", {"city": city})] for city in ("Paris", "Berlin", "Tokyo", "Rome", "Oslo", "Lima")])
-    error, requests = run_on("langgraph", script, max_turns=max_turns)
-    assert isinstance(error, MaxTurnsExceeded)
-    assert error.max_turns == max_turns
-    # LangGraph stopped the run itself, before the core's own count had to.
-    assert isinstance(error.cause, TurnLimitReached)
-    assert isinstance(error.cause.__cause__, GraphRecursionError)
-    assert f"recursion limit {limit})" in str(error.cause)
-    assert len(requests) == max_turns
-    assert len(error.trace.operation_spans(attr.OP_EXECUTE_TOOL)) == max_turns
+    with ScriptedLLM(script) as llm:
+        agent = Agent.create(config(llm, max_turns=max_turns))
+        adapter = agent.adapter
+        assert isinstance(adapter, LangGraphAdapter)
+        assert adapter.recursion_limit(max_turns + 1) == limit
+        with pytest.raises(MaxTurnsExceeded) as raised:
+            agent.run("Weather?")
+        assert len(llm.requests) == max_turns
+    cause = raised.value.cause
+    assert isinstance(cause, TurnLimitReached) and cause.__cause__ is None  # not a GraphRecursionError
 
 
 def test_max_turns_counts_middleware_nodes() -> None:
@@ -128,11 +129,11 @@ def test_max_turns_counts_middleware_nodes() -> None:
         agent = Agent.create(config(llm, max_turns=2, agent_args={"middleware": [middleware]}))
         adapter = agent.adapter
         assert isinstance(adapter, LangGraphAdapter)
-        assert adapter.recursion_limit(2) == 6  # before_model, model, tools: three nodes a turn
+        assert adapter.recursion_limit(3) == 9  # before_model, model, tools: three nodes a turn
         with pytest.raises(MaxTurnsExceeded) as raised:
             agent.run("Weather?")
         assert len(llm.requests) == 2
-    assert middleware.calls == 2
+    assert middleware.calls == 3  # the refused third turn's before_model ran: the core refuses at the model
     assert isinstance(raised.value.cause, TurnLimitReached)
     assert len(raised.value.trace.operation_spans(attr.OP_CHAT)) == 2
 
@@ -307,7 +308,7 @@ def test_custom_graph_gets_max_turns_and_instructions() -> None:
         "langgraph", script, max_turns=2, instructions="Be brief.", agent_args={"graph": example.build_graph}
     )
     assert isinstance(error, MaxTurnsExceeded)
-    assert isinstance(error.cause, TurnLimitReached) and isinstance(error.cause.__cause__, GraphRecursionError)
+    assert isinstance(error.cause, TurnLimitReached)
     assert len(requests) == 2
     assert requests[0].messages[0] == {"role": "system", "content": "Be brief."}
 

@@ -1,4 +1,4 @@
-"""What adapters share: checking ``agent_args``, reading message content, converting usage.
+"""What adapters share: typed chat messages, checking ``agent_args``, message content, a turn limit.
 
 An adapter is the translation to its framework and nothing else; whatever two adapters would both
 write lives here (or in the core boundaries), so their behaviour cannot drift apart.
@@ -6,5 +6,24 @@ write lives here (or in the core boundaries), so their behaviour cannot drift ap
 
 from any_agent.adapter_kit.agent_args import check_agent_args
 from any_agent.adapter_kit.content import content_text
+from any_agent.adapter_kit.messages import (
+    AssistantMessage,
+    Message,
+    SystemMessage,
+    ToolCallItem,
+    ToolMessage,
+    UserMessage,
+)
+from any_agent.adapter_kit.turns import framework_turn_limit
 
-__all__ = ["check_agent_args", "content_text"]
+__all__ = [
+    "AssistantMessage",
+    "Message",
+    "SystemMessage",
+    "ToolCallItem",
+    "ToolMessage",
+    "UserMessage",
+    "check_agent_args",
+    "content_text",
+    "framework_turn_limit",
+]

@@ -38,7 +38,10 @@ class TinyAdapter(Adapter):
         messages: list[Message] = []
         if self.config.instructions:
             messages.append({"role": "system", "content": self.config.instructions})
-        messages.extend(run.input_messages)
+        # The input as every model call would restore it, then only the model's own turns and the
+        # results written here: nothing for the core to restore on each call.
+        messages.extend(run.calls.restore(run.input_messages))
+        run.calls.vouch(messages)
         while True:
             response = await self.model.complete(
                 messages, tools=self._definitions, response_format=self.config.output_type, run=run

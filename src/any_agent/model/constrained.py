@@ -93,16 +93,13 @@ def repeats_an_answered_call(messages: Sequence[Message], response: ModelRespons
     Small models tend to repeat a call instead of reading its result; the client then asks once more
     with only the answer allowed, which ends the loop without forbidding different calls of a tool.
     """
-    answered = {message.get("tool_call_id") for message in messages if message.get("role") == "tool"}
+    answered = {message["tool_call_id"] for message in messages if message["role"] == "tool"}
     earlier = {
-        (
-            call.get("function", {}).get("name"),
-            json.dumps(_loads(call.get("function", {}).get("arguments")), sort_keys=True),
-        )
+        (call["function"]["name"], json.dumps(_loads(call["function"]["arguments"]), sort_keys=True))
         for message in messages
-        if message.get("role") == "assistant"
+        if message["role"] == "assistant"
         for call in message.get("tool_calls") or []
-        if call.get("id") in answered
+        if call["id"] in answered
     }
     return any(
         (call.name, json.dumps(_loads(call.arguments), sort_keys=True)) in earlier for call in response.tool_calls
@@ -155,16 +152,15 @@ def _as_plain_conversation(messages: Sequence[Message]) -> list[Message]:
     names: dict[str, str] = {}
     plain: list[Message] = []
     for message in messages:
-        role = message.get("role")
-        if role == "assistant" and message.get("tool_calls"):
+        if message["role"] == "assistant" and message.get("tool_calls"):
             calls = []
-            for call in message["tool_calls"]:
-                function = call.get("function", {})
-                names[call.get("id", "")] = function.get("name", "")
-                calls.append(json.dumps({"tool": function.get("name"), "arguments": _loads(function.get("arguments"))}))
+            for call in message.get("tool_calls", []):
+                function = call["function"]
+                names[call["id"]] = function["name"]
+                calls.append(json.dumps({"tool": function["name"], "arguments": _loads(function["arguments"])}))
             plain.append({"role": "assistant", "content": "\n".join(calls)})
-        elif role == "tool":
-            name = names.get(message.get("tool_call_id", ""), "the tool")
+        elif message["role"] == "tool":
+            name = names.get(message["tool_call_id"], "the tool")
             plain.append(
                 {
                     "role": "user",
@@ -173,13 +169,15 @@ def _as_plain_conversation(messages: Sequence[Message]) -> list[Message]:
                 }
             )
         else:
-            plain.append(dict(message))
+            plain.append(message.copy())
     return plain
 
 
 def _with_system(messages: list[Message], protocol: str) -> list[Message]:
-    if messages and messages[0].get("role") == "system":
-        first = {**messages[0], "content": f"{messages[0].get('content') or ''}\n\n{protocol}".strip()}
+    head = messages[0] if messages else None
+    if head is not None and head["role"] == "system":
+        first = head.copy()
+        first["content"] = f"{head.get('content') or ''}\n\n{protocol}".strip()
         return [first, *messages[1:]]
     return [{"role": "system", "content": protocol}, *messages]
 

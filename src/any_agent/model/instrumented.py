@@ -45,7 +45,7 @@ class InstrumentedModel(WrapperModel):
     async def request(self, request: ModelRequest) -> ModelResponse:
         """The wrapped model's answer, inside its ``chat`` span."""
         route = self.inner.route(request)
-        content = capture_content()
+        content = capture_content(request.run)
         parent = request.run.span_context if request.run is not None else None
         with get_tracer().start_as_current_span(
             f"{attr.OP_CHAT} {route.model_id.model}",
@@ -67,7 +67,7 @@ class InstrumentedModel(WrapperModel):
     async def stream(self, request: ModelRequest) -> AsyncGenerator[StreamChunk]:
         """The wrapped model's stream, inside its ``chat`` span (current only while the layers below run)."""
         route = self.inner.route(request)
-        content = capture_content()
+        content = capture_content(request.run)
         parent = request.run.span_context if request.run is not None else None
         span = get_tracer().start_span(
             f"{attr.OP_CHAT} {route.model_id.model}",

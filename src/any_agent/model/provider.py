@@ -88,9 +88,10 @@ class ProviderModel(Model):
             params = {**params, **defaults}
             request.listener.route_defaults(route, defaults)
         provider = await route.provider_for_this_loop()
+        messages: list[Any] = list(request.messages)  # typed messages are the plain dicts any-llm reads
         return await provider.acompletion(
             route.model_id.model,
-            list(request.messages),
+            messages,
             tools=[dict(tool) for tool in request.tools] if request.tools else None,
             response_format=request.wire_response_format() if request.response_format is not None else None,
             timeout=self.timeout,

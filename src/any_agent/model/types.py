@@ -1,8 +1,8 @@
 """The model boundary's data: what a model call returns, in one shape for every provider.
 
-Messages themselves stay in the OpenAI chat-completions format (plain dicts): every framework and
-every provider any-llm serves can be translated to and from it, so it is the lingua franca of the
-bridges.
+Messages themselves stay in the OpenAI chat-completions format (plain dicts, typed as
+`any_agent.adapter_kit.messages.Message`): every framework and every provider any-llm serves can be
+translated to and from it, so it is the lingua franca of the bridges.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from any_agent.adapter_kit.messages import AssistantMessage, Message, ToolCallItem
 
 __all__ = [
     "FinalResponse",
@@ -22,9 +24,6 @@ __all__ = [
     "Usage",
     "replay",
 ]
-
-Message = dict[str, Any]
-"""One chat message in the OpenAI chat-completions format (``role``, ``content``, ``tool_calls``...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ class ToolCall:
     name: str
     arguments: str
 
-    def to_openai(self) -> dict[str, Any]:
+    def to_openai(self) -> ToolCallItem:
         """The OpenAI chat-completions form of the call."""
         return {"id": self.id, "type": "function", "function": {"name": self.name, "arguments": self.arguments}}
 
@@ -81,9 +80,9 @@ class ModelResponse:
     parsed: Any = None
     """The structured output, validated, when the call asked for a pydantic ``response_format``."""
 
-    def to_message(self) -> Message:
+    def to_message(self) -> AssistantMessage:
         """The assistant message to append to the history, in the OpenAI chat-completions format."""
-        message: Message = {"role": "assistant", "content": self.content}
+        message: AssistantMessage = {"role": "assistant", "content": self.content}
         if self.tool_calls:
             message["tool_calls"] = [call.to_openai() for call in self.tool_calls]
         return message

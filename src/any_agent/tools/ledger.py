@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any, cast
 
-from any_agent.model.types import Message, ModelResponse, ToolCall
+from any_agent.adapter_kit.messages import AssistantMessage, Message
+from any_agent.model.types import ModelResponse, ToolCall
 
 __all__ = ["CATCH_ALL", "CallLedger", "arguments_object"]
 
@@ -36,20 +37,22 @@ class CallLedger:
 
     def __init__(self) -> None:
         self._calls: dict[str, ToolCall] = {}
-        self._turns: dict[str, Message] = {}
+        self._answers: dict[str, ModelResponse] = {}
+        self._turns: dict[str, AssistantMessage] = {}
+        """The assistant message of each answer, made when a framework's history first needs it."""
         self._pending: dict[str, ToolCall] = {}
         """Calls not dispatched yet, in the order the model asked for them."""
         self._lock = threading.Lock()
+        self._vouched: Sequence[Message] | None = None
 
     def record(self, response: ModelResponse) -> None:
         """Keep the calls of a model answer (called by the model boundary as the answer arrives)."""
         if not response.tool_calls:
             return
-        turn = response.to_message()
         with self._lock:
             for call in response.tool_calls:
                 self._calls[call.id] = call
-                self._turns[call.id] = turn
+                self._answers[call.id] = response
                 self._pending[call.id] = call
 
     def take(self, call_id: str) -> ToolCall | None:
@@ -78,6 +81,31 @@ class CallLedger:
                     return call
         return None
 
+    def _turn(self, call_id: str) -> AssistantMessage | None:
+        """The assistant message the model wrote with call ``call_id``, made on first use.
+
+        Read without the lock: dict lookups are atomic, entries are only added, and two threads
+        making one turn make equal ones.
+        """
+        turn = self._turns.get(call_id)
+        if turn is None:
+            answer = self._answers.get(call_id)
+            if answer is None:
+                return None
+            turn = answer.to_message()
+            for call in answer.tool_calls:
+                self._turns[call.id] = turn
+        return turn
+
+    def vouch(self, history: Sequence[Message]) -> None:
+        """Let ``history`` through `restore` as it is: a list the core keeps itself, of the model's own turns.
+
+        `tiny` keeps its conversation so (each answer's `ModelResponse.to_message` and the tool
+        results it writes), so restoring it would only spend time on every call. A framework's
+        history is never vouched for.
+        """
+        self._vouched = history
+
     def restore(self, messages: Sequence[Message]) -> list[Message]:
         """The history with the model's own turns put back where the framework rewrote them.
 
@@ -86,35 +114,40 @@ class CallLedger:
         message that is already what the model wrote is passed on without a copy (this runs on
         every model call, over the whole history).
         """
+        if messages is self._vouched:
+            return list(messages)
         restored: list[Message] = []
-        turns = self._turns  # read without the lock: a dict lookup is atomic, and turns are only added
         for message in messages:
-            role = message.get("role")
-            if role == "assistant" and message.get("tool_calls"):
-                calls = message["tool_calls"]
-                first = calls[0].get("id") if isinstance(calls[0], dict) else None
-                turn = turns.get(str(first)) if first is not None else None
-                if turn is not None and _same_calls(turn["tool_calls"], calls):
-                    unchanged = (
-                        message.keys() <= _ASSISTANT_SET
-                        and turn["tool_calls"] == calls
-                        and turn.get("content") == message.get("content")
-                    )
-                    restored.append(message if unchanged else dict(turn))
-                    continue
-                restored.append({key: message[key] for key in _ASSISTANT_KEYS if key in message})
-            elif role == "tool" and not message.keys() <= _TOOL_SET:
-                restored.append({key: message[key] for key in _TOOL_KEYS if key in message})
+            if message["role"] == "tool":
+                restored.append(message if message.keys() <= _TOOL_SET else _only(message, _TOOL_KEYS))
+            elif message["role"] == "assistant" and (calls := message.get("tool_calls")):
+                restored.append(_restored_turn(message, calls, self._turn))
             else:
                 restored.append(message)
         return restored
 
 
-def _same_calls(recorded: list[dict[str, Any]], given: list[Any]) -> bool:
-    """Whether a framework's copy of a turn holds the recorded calls, by id (the copy may reword them)."""
-    if recorded == given:
-        return True
-    return [call["id"] for call in recorded] == [str(call.get("id")) for call in given if isinstance(call, dict)]
+def _restored_turn(
+    message: AssistantMessage, calls: Sequence[Any], turn_of: Callable[[str], AssistantMessage | None]
+) -> AssistantMessage:
+    """The model's own turn for a framework's copy of it (the copy itself when it is already that)."""
+    first = calls[0].get("id") if isinstance(calls[0], dict) else None
+    turn = turn_of(str(first)) if first is not None else None
+    if turn is None:
+        return cast(AssistantMessage, _only(message, _ASSISTANT_KEYS))
+    recorded = turn.get("tool_calls", [])
+    if recorded == calls:
+        unchanged = message.keys() <= _ASSISTANT_SET and turn.get("content") == message.get("content")
+        return message if unchanged else turn.copy()
+    if [call["id"] for call in recorded] == [str(call.get("id")) for call in calls if isinstance(call, dict)]:
+        return turn.copy()  # the framework reworded the calls: the model is shown what it wrote
+    return cast(AssistantMessage, _only(message, _ASSISTANT_KEYS))
+
+
+def _only(message: Message, keys: tuple[str, ...]) -> Message:
+    """The message with only the chat-completions ``keys`` of its role (a framework may add its own)."""
+    raw: Mapping[str, Any] = message
+    return cast(Message, {key: raw[key] for key in keys if key in raw})
 
 
 def arguments_object(raw: str) -> dict[str, Any]:

@@ -109,7 +109,7 @@ class ToolSpec:
         a tool the agent does not have), so those are traced exactly like a call.
         """
         parent = run.span_context if run is not None else None
-        content = capture_content()
+        content = capture_content(run)
         # The attributes known before the call go in when the span starts: one mapping, rather than
         # a `set_attribute` (the SDK span's lock and checks) each.
         attributes: dict[str, Any] = {

@@ -31,10 +31,9 @@ def input_messages(messages: Iterable[Message]) -> list[dict[str, Any]]:
     """The conversation sent to the model (system messages excluded, as the conventions ask)."""
     converted = []
     for message in messages:
-        role = message.get("role")
-        if role in {"system", "developer"}:
+        if message["role"] == "system" or message["role"] == "developer":
             continue
-        if role == "tool":
+        if message["role"] == "tool":
             parts: list[dict[str, Any]] = [
                 {"type": "tool_call_response", "id": message.get("tool_call_id"), "response": message.get("content")}
             ]
@@ -42,10 +41,11 @@ def input_messages(messages: Iterable[Message]) -> list[dict[str, Any]]:
             parts = []
             if message.get("content"):
                 parts.append({"type": "text", "content": content_text(message.get("content"))})
-            for call in message.get("tool_calls") or []:
-                function = call.get("function", {})
-                parts.append(_tool_call_part(call.get("id"), function.get("name"), function.get("arguments")))
-        converted.append({"role": role, "parts": parts})
+            if message["role"] == "assistant":
+                for call in message.get("tool_calls") or []:
+                    function = call.get("function", {})
+                    parts.append(_tool_call_part(call.get("id"), function.get("name"), function.get("arguments")))
+        converted.append({"role": message["role"], "parts": parts})
     return converted
 
 

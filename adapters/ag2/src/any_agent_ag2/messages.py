@@ -33,14 +33,20 @@ from ag2.events import (
 from ag2.exceptions import UnsupportedInputError
 
 from any_agent.adapter_kit.content import content_text
-from any_agent.model.types import Message
+from any_agent.adapter_kit.messages import (
+    AssistantMessage,
+    ContentPart,
+    Message,
+    MessageContent,
+    SystemMessage,
+    ToolMessage,
+    UserMessage,
+)
 
 if TYPE_CHECKING:
     from fast_depends.library.serializer import SerializerProto
 
 __all__ = ["to_events", "to_messages"]
-
-_SYSTEM_ROLES = {"system", "developer"}
 
 
 def to_events(messages: Sequence[Message]) -> tuple[list[str], list[BaseEvent]]:
@@ -52,19 +58,19 @@ def to_events(messages: Sequence[Message]) -> tuple[list[str], list[BaseEvent]]:
     prompt: list[str] = []
     events: list[BaseEvent] = []
     for message in messages:
-        role, content = message.get("role"), message.get("content")
-        if role in _SYSTEM_ROLES:
+        content = message.get("content")
+        if message["role"] == "system" or message["role"] == "developer":
             prompt.append(content_text(content))
-        elif role == "user":
+        elif message["role"] == "user":
             events.append(ModelRequest(_inputs(content)))
-        elif role == "assistant":
+        elif message["role"] == "assistant":
             calls = [
                 ToolCallEvent(id=call["id"], name=call["function"]["name"], arguments=call["function"]["arguments"])
                 for call in message.get("tool_calls") or []
             ]
             text = content_text(content)
             events.append(ModelResponse(ModelMessage(text) if text else None, tool_calls=ToolCallsEvent(calls)))
-        elif role == "tool":
+        elif message["role"] == "tool":
             result = ToolResultEvent(parent_id=message["tool_call_id"], result=ToolResult(content_text(content)))
             if events and isinstance(events[-1], ToolResultsEvent):
                 events[-1].results.append(result)  # one turn's results travel together, as AG2 sends them
@@ -80,12 +86,12 @@ def to_messages(prompt: Iterable[str], events: Iterable[BaseEvent], serializer: 
     each tool result both alone and in its turn's ``ToolResultsEvent`` (the one used here).
     """
     system = "\n".join(prompt)
-    messages: list[Message] = [{"role": "system", "content": system}] if system else []
+    messages: list[Message] = [SystemMessage(role="system", content=system)] if system else []
     for event in events:
         if isinstance(event, ModelRequest):
-            messages.append({"role": "user", "content": _content(event.parts, serializer)})
+            messages.append(UserMessage(role="user", content=_content(event.parts, serializer)))
         elif isinstance(event, ModelResponse):
-            message: Message = {"role": "assistant", "content": event.content}
+            message = AssistantMessage(role="assistant", content=event.content)
             if event.tool_calls:
                 message["tool_calls"] = [
                     # The raw text the model wrote, even when it is not valid JSON.
@@ -95,7 +101,7 @@ def to_messages(prompt: Iterable[str], events: Iterable[BaseEvent], serializer: 
             messages.append(message)
         elif isinstance(event, ToolResultsEvent):
             messages.extend(
-                {"role": "tool", "tool_call_id": result.parent_id, "content": _result_text(result, serializer)}
+                ToolMessage(role="tool", tool_call_id=result.parent_id, content=_result_text(result, serializer))
                 for result in event.results
             )
     return messages
@@ -115,11 +121,11 @@ def _inputs(content: Any) -> list[Input]:
     return inputs
 
 
-def _content(parts: Sequence[Input], serializer: SerializerProto) -> str | list[dict[str, Any]]:
+def _content(parts: Sequence[Input], serializer: SerializerProto) -> MessageContent:
     # A tuple, not `TextInput | DataInput`: AG2 event classes overload `|` to build conditions.
     if len(parts) == 1 and isinstance(parts[0], (TextInput, DataInput)):
         return _part_text(parts[0], serializer)
-    converted: list[dict[str, Any]] = []
+    converted: list[ContentPart] = []
     for part in parts:
         if isinstance(part, UrlInput) and part.kind == BinaryType.IMAGE:
             converted.append({"type": "image_url", "image_url": {"url": part.url}})

@@ -20,6 +20,7 @@ from ag2.tools.final import FunctionToolSchema
 from ag2.tools.schemas import ToolSchema
 from pydantic import BaseModel
 
+from any_agent.adapter_kit import framework_turn_limit
 from any_agent.context import RunContext
 from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.tools.dispatch import Toolset
@@ -128,23 +129,20 @@ class ModelBridgeClient(LLMClient):
 class TurnLimit(BaseMiddleware):
     """AG2 has no limit on model turns of its own: this middleware is it, counting per AG2 turn.
 
-    The core counts too (and is the backstop); this one also holds when the native agent is
-    driven directly, outside any-agent.
+    Its limit comes from `framework_turn_limit`: ``max_turns`` for the native agent driven directly,
+    one more in an any-agent run, where the core's own count is the one that stops the run.
     """
 
     def __init__(self, event: BaseEvent, context: Context, *, max_turns: int) -> None:
         super().__init__(event, context)
-        self._left = max_turns
+        self._calls = 0
         self._max_turns = max_turns
 
     async def on_llm_call(self, call_next: LLMCall, events: Sequence[BaseEvent], context: Context) -> ModelResponse:
-        """Refuse the call past the limit, flagging the run so the core reports `MaxTurnsExceeded`."""
-        if self._left <= 0:
-            run = run_of(context)
-            if run is not None:
-                run.turn_limit_hit = True
+        """Refuse the call past the limit."""
+        if self._calls >= framework_turn_limit(self._max_turns, run_of(context)):
             raise TurnLimitReached(f"max_turns={self._max_turns} reached")
-        self._left -= 1
+        self._calls += 1
         return await call_next(events, context)
 
 

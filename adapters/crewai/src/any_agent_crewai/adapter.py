@@ -22,7 +22,7 @@ from crewai.utilities.types import LLMMessage
 from pydantic import ValidationError
 
 from any_agent.adapter import Adapter, run_blocking
-from any_agent.adapter_kit import check_agent_args
+from any_agent.adapter_kit import check_agent_args, framework_turn_limit
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
@@ -112,7 +112,7 @@ class CrewAIAdapter(Adapter):
             "role": self.config.name,
             "goal": self.config.description or _DEFAULT_GOAL,
             "backstory": self.config.instructions or "",
-            "max_iter": self.config.max_turns,
+            "max_iter": framework_turn_limit(self.config.max_turns, run),
             **_QUIET,
             **self._agent_args,
         }

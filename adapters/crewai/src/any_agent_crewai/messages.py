@@ -9,8 +9,10 @@ back (`any_agent.tools.ledger.CallLedger.restore`); this module puts the user's 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
+from typing import Any, cast
 
-from any_agent.model.types import Message
+from any_agent.adapter_kit.messages import Message
 
 __all__ = ["Conversation"]
 
@@ -48,11 +50,12 @@ class Conversation:
             and all(ours is theirs for ours, theirs in zip(prefix, messages, strict=False))
         ):
             head = [_kept(message) for message in prefix[:1] if message.get("role") == "system"]
-            head += [dict(message) for message in self._input]
+            head += [message.copy() for message in self._input]
             rest = messages[len(prefix) :]
         return head + [_kept(message) for message in rest]
 
 
 def _kept(message: Message) -> Message:
     """The message without CrewAI's bookkeeping keys (cache breakpoints, tool names, files)."""
-    return {key: message[key] for key in _KEPT_KEYS if key in message}
+    crewai: Mapping[str, Any] = message  # typed as ours, but CrewAI's dict, with keys of its own
+    return cast(Message, {key: crewai[key] for key in _KEPT_KEYS if key in crewai})

@@ -20,11 +20,11 @@ from langgraph.errors import GraphRecursionError, InvalidUpdateError
 from langgraph.pregel import Pregel
 
 from any_agent.adapter import Adapter
-from any_agent.adapter_kit import check_agent_args
+from any_agent.adapter_kit import check_agent_args, framework_turn_limit
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
-from any_agent.model.client import ModelClient, TurnLimitReached
+from any_agent.model.client import ModelClient
 from any_agent.tools.spec import ToolSpec
 from any_agent_langgraph.binding import CONFIG_KEY, RunBinding
 from any_agent_langgraph.messages import to_langchain
@@ -103,21 +103,19 @@ class LangGraphAdapter(Adapter):
         """The compiled LangGraph graph."""
         return self.graph
 
-    def recursion_limit(self, max_turns: int) -> int:
-        """LangGraph steps for ``max_turns`` turns: every loop node once per turn, agent hooks once."""
-        return self._per_turn * max_turns + self._once
+    def recursion_limit(self, turns: int) -> int:
+        """LangGraph steps for ``turns`` model turns: every loop node once per turn, agent hooks once."""
+        return self._per_turn * turns + self._once
 
     async def run(self, run: RunContext) -> Any:
-        """One graph invocation; LangGraph's recursion limit is the run's ``max_turns``."""
-        limit = self.recursion_limit(run.config.max_turns)
+        """One graph invocation; its recursion limit is a turn past the core's count (`framework_turn_limit`)."""
+        limit = self.recursion_limit(framework_turn_limit(run.config.max_turns, run))
         config: RunnableConfig = {
             "recursion_limit": limit,
             "configurable": {"thread_id": run.conversation_id, CONFIG_KEY: RunBinding(run)},
         }
         try:
             state = await self.graph.ainvoke({"messages": [*self._preamble, *to_langchain(run.input_messages)]}, config)
-        except GraphRecursionError as error:
-            raise TurnLimitReached(f"max_turns={run.config.max_turns} (LangGraph recursion limit {limit})") from error
         except StructuredOutputValidationError as error:
             return error.ai_message.text  # the core reports an answer that does not fit, as for every framework
         if not isinstance(state, dict):
@@ -140,6 +138,11 @@ class LangGraphAdapter(Adapter):
             return (
                 f"LangChain could not get the structured output from the model's answer: {error}. Check that "
                 "the model supports structured output, or pick a strategy with agent_args['response_format']."
+            )
+        if isinstance(error, GraphRecursionError):
+            return (
+                f"LangGraph's recursion limit stopped the graph before max_turns did ({error}): its loop runs more "
+                "steps per model call than its nodes show. If you passed a 'graph' factory in agent_args, check it."
             )
         if isinstance(error, InvalidUpdateError):
             return (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.messages import (
     AIMessage,
@@ -22,7 +22,9 @@ from langchain_core.messages import (
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.messages.tool import ToolCall, tool_call
 
-from any_agent.model.types import Message, ModelResponse
+from any_agent.adapter_kit.messages import AssistantMessage, FunctionCall, Message, MessageContent, ToolCallItem
+from any_agent.adapter_kit.messages import ToolMessage as OpenAIToolMessage
+from any_agent.model.types import ModelResponse
 
 __all__ = ["ai_message", "to_langchain", "to_openai"]
 
@@ -31,16 +33,16 @@ def to_langchain(messages: Sequence[Message]) -> list[BaseMessage]:
     """A run's input history as LangChain messages."""
     converted: list[BaseMessage] = []
     for message in messages:
-        role, content = message.get("role"), message.get("content") or ""
-        if role in {"system", "developer"}:
-            extra = {"__openai_role__": role} if role == "developer" else {}
+        content = _langchain_content(message.get("content"))
+        if message["role"] == "system" or message["role"] == "developer":
+            extra = {"__openai_role__": "developer"} if message["role"] == "developer" else {}
             converted.append(SystemMessage(content=content, additional_kwargs=extra))
-        elif role == "assistant":
+        elif message["role"] == "assistant":
             raw = list(message.get("tool_calls") or [])
             calls = [_parsed(call["id"], call["function"]["name"], call["function"]["arguments"]) for call in raw]
-            extra = {"tool_calls": raw} if raw else {}
-            converted.append(AIMessage(content=content, tool_calls=calls, additional_kwargs=extra))
-        elif role == "tool":
+            tool_calls = {"tool_calls": raw} if raw else {}
+            converted.append(AIMessage(content=content, tool_calls=calls, additional_kwargs=tool_calls))
+        elif message["role"] == "tool":
             converted.append(ToolMessage(content=content, tool_call_id=message.get("tool_call_id") or ""))
         else:
             converted.append(HumanMessage(content=content))
@@ -52,14 +54,15 @@ def to_openai(messages: Sequence[BaseMessage]) -> list[Message]:
     converted: list[Message] = []
     for message in messages:
         if isinstance(message, AIMessage):
-            item: Message = {"role": "assistant", "content": message.text or None}
+            item = AssistantMessage(role="assistant", content=message.text or None)
             if message.tool_calls:
                 item["tool_calls"] = _openai_calls(message)
             converted.append(item)
         elif isinstance(message, ToolMessage):
-            converted.append({"role": "tool", "tool_call_id": message.tool_call_id, "content": message.text})
+            converted.append(OpenAIToolMessage(role="tool", tool_call_id=message.tool_call_id, content=message.text))
         else:
-            converted.extend(convert_to_openai_messages([message]))
+            # LangChain's own conversion of the other kinds (human, system), in the same chat format.
+            converted.extend(cast(list[Message], convert_to_openai_messages([message])))
     return converted
 
 
@@ -92,14 +95,23 @@ def _parsed(call_id: str, name: str, arguments: Any) -> ToolCall:
     return tool_call(name=name, args=value if isinstance(value, dict) else {}, id=call_id)
 
 
-def _openai_calls(message: AIMessage) -> list[dict[str, Any]]:
-    raw = {call.get("id"): call for call in message.additional_kwargs.get("tool_calls") or []}
+def _langchain_content(content: MessageContent | None) -> str | list[str | dict[Any, Any]]:
+    """Chat-format content as LangChain takes it (its parts are the same dicts, typed loosely)."""
+    if not content:
+        return ""
+    return content if isinstance(content, str) else cast(list[str | dict[Any, Any]], content)
+
+
+def _openai_calls(message: AIMessage) -> list[ToolCallItem]:
+    written: dict[Any, ToolCallItem] = {
+        call.get("id"): call for call in message.additional_kwargs.get("tool_calls") or []
+    }
     return [
-        raw.get(call["id"])
-        or {
-            "id": call["id"],
-            "type": "function",
-            "function": {"name": call["name"], "arguments": json.dumps(call["args"])},
-        }
+        written.get(call["id"])
+        or ToolCallItem(
+            id=call["id"] or "",
+            type="function",
+            function=FunctionCall(name=call["name"], arguments=json.dumps(call["args"])),
+        )
         for call in message.tool_calls
     ]

@@ -12,7 +12,6 @@ from agents.agent_output import AgentOutputSchema
 from agents.exceptions import (
     AgentsException,
     InputGuardrailTripwireTriggered,
-    MaxTurnsExceeded,
     ModelBehaviorError,
     ModelRefusalError,
     OutputGuardrailTripwireTriggered,
@@ -23,11 +22,11 @@ from agents.model_settings import ModelSettings
 from pydantic import BaseModel
 
 from any_agent.adapter import Adapter
-from any_agent.adapter_kit import check_agent_args
+from any_agent.adapter_kit import check_agent_args, framework_turn_limit
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
-from any_agent.model.client import ModelClient, TurnLimitReached
+from any_agent.model.client import ModelClient
 from any_agent.output import coerce_output
 from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
@@ -77,20 +76,17 @@ class OpenAIAgentsAdapter(Adapter):
         return self._agent
 
     async def run(self, run: RunContext) -> Any:
-        """Run the SDK's loop; its own turn limit is reported as the core's `MaxTurnsExceeded`."""
+        """Run the SDK's loop (its own turn limit one past the core's, which decides: `framework_turn_limit`)."""
         # The run's own model bridge (RunConfig.model wins over every agent's model, handoffs'
         # included), so each model call knows its run without relying on context variables.
         run_config = dataclasses.replace(self._run_config, model=ModelBridge(self.model, self.toolset, run))
-        try:
-            result = await Runner.run(
-                self._agent,
-                to_input_items(run.input_messages),
-                context=run,
-                max_turns=self.config.max_turns,
-                run_config=run_config,
-            )
-        except MaxTurnsExceeded as error:
-            raise TurnLimitReached(str(error)) from error
+        result = await Runner.run(
+            self._agent,
+            to_input_items(run.input_messages),
+            context=run,
+            max_turns=framework_turn_limit(self.config.max_turns, run),
+            run_config=run_config,
+        )
         return result.final_output
 
     def describe_error(self, error: BaseException) -> str:

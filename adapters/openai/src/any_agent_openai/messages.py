@@ -36,11 +36,11 @@ def to_input_items(messages: Sequence[Message]) -> list[TResponseInputItem]:
     """
     items: list[dict[str, Any]] = []
     for message in messages:
-        role, content = message.get("role"), message.get("content")
-        if role == "tool":
+        content = message.get("content")
+        if message["role"] == "tool":
             call_id = message.get("tool_call_id", "")
             items.append({"type": "function_call_output", "call_id": call_id, "output": content_text(content)})
-        elif role == "assistant":
+        elif message["role"] == "assistant":
             if content:
                 items.append(
                     {
@@ -62,7 +62,7 @@ def to_input_items(messages: Sequence[Message]) -> list[TResponseInputItem]:
                     }
                 )
         else:  # user, system, developer: the SDK accepts chat-style content parts as they are
-            items.append({"role": role, "content": content if content is not None else ""})
+            items.append({"role": message["role"], "content": content if content is not None else ""})
     return cast(list[TResponseInputItem], items)
 
 

@@ -27,6 +27,7 @@ from openai.types.responses import Response
 from openai.types.responses.response_prompt_param import ResponsePromptParam
 from pydantic import BaseModel
 
+from any_agent.adapter_kit.messages import Message
 from any_agent.context import RunContext
 from any_agent.model.client import ModelClient
 from any_agent.model.types import ModelResponse as CoreResponse
@@ -125,7 +126,8 @@ class ModelBridge(Model):
         handoffs: list[Handoff],
         tracing: ModelTracing,
     ) -> CoreResponse:
-        messages: list[dict[str, Any]] = [dict(m) for m in Converter.items_to_messages(input, model=self.client.model)]
+        # The SDK's converter writes chat-completions messages (its own TypedDicts), copied as ours.
+        messages = [cast(Message, dict(m)) for m in Converter.items_to_messages(input, model=self.client.model)]
         if system_instructions:
             messages.insert(0, {"role": "system", "content": system_instructions})
         definitions = [tool_definition(tool) for tool in tools]

@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 import myframework  # TODO: your framework
 
 from any_agent import Adapter, AgentConfig, RunContext
-from any_agent.adapter_kit import check_agent_args
-from any_agent.model.client import ModelClient, TurnLimitReached
+from any_agent.adapter_kit import check_agent_args, framework_turn_limit
+from any_agent.model.client import ModelClient
 from any_agent.tools.spec import ToolSpec
 from any_agent_myframework.model_bridge import ModelBridge, to_core_messages
 from any_agent_myframework.tool_bridge import ToolBridge
@@ -51,8 +51,9 @@ class MyFrameworkAdapter(Adapter):
             # TODO(tool bridge): every tool in toolset.bridged (the catch-all included) in the
             # framework's tool type, each dispatching through the core.
             tools=[ToolBridge(spec, self.toolset).as_framework_tool() for spec in self.toolset.bridged],
-            # TODO(max_turns): the framework's own limit set from max_turns (a turn is one model call).
-            max_steps=config.max_turns,
+            # TODO(max_turns): only if the framework has a limit of its own: max_turns for the native
+            # agent driven directly (no run), one more in a run (below), where the core's count decides.
+            max_steps=framework_turn_limit(config.max_turns, None),
             # TODO(telemetry): the framework's own telemetry/export off; never the user's OpenTelemetry.
             instrument=False,
             **config.agent_args,
@@ -65,12 +66,13 @@ class MyFrameworkAdapter(Adapter):
 
     async def run(self, run: RunContext) -> Any:
         """One run of the framework's loop on the run's messages; the final answer (text or output_type)."""
-        try:
-            # TODO(run): pass `run` to the bridges explicitly, through whatever per-run object the
-            # framework hands them (its context or dependencies), or a per-run ModelBridge.
-            result = await self._agent.run(to_core_messages(run.input_messages), context=run)
-        except myframework.StepLimitExceeded as error:  # TODO(max_turns): the framework's limit error
-            raise TurnLimitReached(str(error)) from error
+        # TODO(run): pass `run` to the bridges explicitly, through whatever per-run object the
+        # framework hands them (its context or dependencies), or a per-run ModelBridge.
+        result = await self._agent.run(
+            to_core_messages(run.input_messages),
+            context=run,
+            max_steps=framework_turn_limit(run.config.max_turns, run),  # TODO(max_turns): never what stops a run
+        )
         # TODO(empty answer): "" ends the run, as on `tiny`; a framework that re-asks the model for an
         # empty answer must be told it is a valid one.
         return result.output or ""

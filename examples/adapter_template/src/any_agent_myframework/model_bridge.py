@@ -14,9 +14,17 @@ from typing import Any
 import myframework  # TODO: your framework
 
 from any_agent import RunContext
-from any_agent.adapter_kit import content_text
+from any_agent.adapter_kit import (
+    AssistantMessage,
+    Message,
+    SystemMessage,
+    ToolCallItem,
+    ToolMessage,
+    UserMessage,
+    content_text,
+)
 from any_agent.model.client import ModelClient
-from any_agent.model.types import Message, ModelResponse
+from any_agent.model.types import ModelResponse
 from any_agent.tools.dispatch import Toolset
 
 __all__ = ["ModelBridge", "to_core_messages"]
@@ -47,8 +55,25 @@ class ModelBridge(myframework.Model):  # TODO: the framework's model base class
 
 
 def to_core_messages(messages: Sequence[Any]) -> list[Message]:
-    """TODO: the framework's history as OpenAI chat messages (system, user, assistant with tool_calls, tool)."""
-    return [{"role": message.role, "content": content_text(message.content)} for message in messages]
+    """TODO: the framework's history as typed chat messages (mypy checks each kind's keys)."""
+    converted: list[Message] = []
+    for message in messages:
+        if message.role == "system":
+            converted.append(SystemMessage(role="system", content=content_text(message.content)))
+        elif message.role == "assistant":
+            turn = AssistantMessage(role="assistant", content=content_text(message.content) or None)
+            if message.tool_calls:  # the raw arguments text, as the model wrote it
+                turn["tool_calls"] = [
+                    ToolCallItem(id=call.id, type="function", function={"name": call.name, "arguments": call.arguments})
+                    for call in message.tool_calls
+                ]
+            converted.append(turn)
+        elif message.role == "tool":
+            result = content_text(message.content)
+            converted.append(ToolMessage(role="tool", tool_call_id=message.call_id, content=result))
+        else:
+            converted.append(UserMessage(role="user", content=content_text(message.content)))
+    return converted
 
 
 def to_framework_response(response: ModelResponse) -> Any:

@@ -11,7 +11,9 @@ An adapter package runs the whole suite with a few lines in its own tests::
 Every scenario runs on the adapter and on `tiny`, the framework-free reference loop, against the
 scripted model: the outcome, the normalized trace (which holds the conversation each model call
 was sent) and the requests the model receives must all be the same, up to the differences the
-adapter declares in ``Adapter.trace_differences``. A framework that is not installed fails every
+adapter declares in ``Adapter.trace_differences``. How runs fail (tools that raise or return what
+cannot be printed, a leaked key, cancellation and Ctrl-C, bad input at `Agent.create`) is checked
+by `FailureChecks`, which the suite derives from. A framework that is not installed fails every
 test with the reason (it is never skipped). Needs pytest; the network guard of
 `any_agent.testing.pytest_plugin` is recommended (``pytest_plugins = ["any_agent.testing.pytest_plugin"]``).
 """
@@ -38,10 +40,12 @@ from any_agent import (
     TextDeltaEvent,
     ToolCallEvent,
     ToolResultEvent,
+    TurnLimitReached,
 )
 from any_agent.config import FallbackModel
 from any_agent.registry import load_adapter
 from any_agent.testing import ChatRequest, Fault, ScriptedLLM, plan
+from any_agent.testing.conformance.failures import FailureChecks
 from any_agent.testing.conformance.runner import expected_steps, reference, run_scenario, stream_scenario
 from any_agent.testing.conformance.scenarios import FAILING, SCENARIOS, Scenario, per_prompt_handler
 from any_agent.testing.conformance.tools import LOOKUP_WINDOWS, get_weather
@@ -51,7 +55,7 @@ from any_agent.tracing import attributes as attr
 __all__ = ["ConformanceSuite"]
 
 
-class ConformanceSuite:
+class ConformanceSuite(FailureChecks):
     """Subclass it with ``framework = "<name>"`` (and a name starting with ``Test``) to run the suite."""
 
     framework: ClassVar[str]
@@ -84,6 +88,9 @@ class ConformanceSuite:
         if scenario.name == "max_turns_exceeded":
             assert isinstance(outcome.error, MaxTurnsExceeded)
             assert outcome.error.max_turns == 2
+            # The core's count stopped the run, not a limit of the framework's own (adapter_kit.turns).
+            assert type(outcome.error.cause) is TurnLimitReached and outcome.error.cause.__cause__ is None
+            assert str(outcome.error.cause) == "max_turns=2 reached"
         elif scenario.name == "bad_request_is_not_retried":
             assert type(outcome.error) is AgentRunError
             assert "failed (HTTP 400)" in str(outcome.error) and "unsupported parameter" in str(outcome.error)

@@ -1,7 +1,8 @@
 """A program that runs an agent whose synchronous tool blocks for a minute (for the Ctrl-C test).
 
-Usage: python -m tests.conformance.interrupted_run FRAMEWORK TRACE_PATH. It prints "tool started"
-when the tool starts; Ctrl-C then must end it promptly, with the partial trace saved.
+Usage: python -m any_agent.testing.conformance.interrupted_run FRAMEWORK TRACE_PATH. It prints
+"tool started" when the tool starts; Ctrl-C then must end it promptly, with the partial trace saved.
+A program of its own because Ctrl-C is a signal to a process: the suite sends it from outside.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def slow_lookup(city: str) -> str:
 
 
 def main(framework: str, trace_path: str) -> int:
+    """Run the agent; on Ctrl-C save the partial trace to ``trace_path`` and return 130."""
     with ScriptedLLM(plan([[("slow_lookup", {"city": "Paris"})]], final="Found.")) as llm:
         config = AgentConfig(
             name="interrupted", framework=framework, model_id=llm.model_id, api_base=llm.base_url, tools=[slow_lookup]

@@ -1,4 +1,4 @@
-"""Adversarial tools for the failure scenarios: each fails in a way real tools do."""
+"""Adversarial tools for the failure checks (`any_agent.testing.conformance.failures`): each fails as real tools do."""
 
 from __future__ import annotations
 

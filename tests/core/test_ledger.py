@@ -1,0 +1,73 @@
+"""`CallLedger.restore`: the model is shown its own turns, whatever the framework made of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from any_agent.adapter_kit.messages import Message
+from any_agent.model.types import ModelResponse, ToolCall
+from any_agent.tools.ledger import CallLedger
+
+
+def _answer(call_id: str, arguments: str = '{"city": "Paris"}') -> ModelResponse:
+    return ModelResponse(None, (ToolCall(call_id, "get_weather", arguments),), "tool_calls")
+
+
+def _ledger(*call_ids: str) -> CallLedger:
+    ledger = CallLedger()
+    for call_id in call_ids:
+        ledger.record(_answer(call_id))
+    return ledger
+
+
+def test_the_models_own_turns_pass_through_without_a_copy() -> None:
+    ledger = _ledger("c1")
+    history: list[Message] = [
+        {"role": "user", "content": "Weather?"},
+        _answer("c1").to_message(),
+        {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
+    ]
+    restored = ledger.restore(history)
+    assert restored == history
+    assert all(ours is theirs for ours, theirs in zip(restored, history, strict=True))
+
+
+def test_a_reworded_turn_becomes_what_the_model_wrote() -> None:
+    ledger = _ledger("c1")
+    reworded: dict[str, Any] = {
+        "role": "assistant",
+        "content": "",
+        "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}],
+        "cache_breakpoint": True,
+    }
+    tool_result: dict[str, Any] = {"role": "tool", "tool_call_id": "c1", "content": "sunny", "name": "get_weather"}
+    restored = ledger.restore([reworded, tool_result])  # type: ignore[list-item]
+    assert restored == [_answer("c1").to_message(), {"role": "tool", "tool_call_id": "c1", "content": "sunny"}]
+
+
+def test_a_turn_the_ledger_never_saw_keeps_only_chat_keys() -> None:
+    stranger: dict[str, Any] = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [{"id": "h1", "type": "function", "function": {"name": "f", "arguments": "{}"}}],
+        "framework_note": 1,
+    }
+    [restored] = _ledger("c1").restore([stranger])  # type: ignore[list-item]
+    assert restored == {key: stranger[key] for key in ("role", "content", "tool_calls")}
+
+
+def test_a_list_changed_in_place_is_looked_at_again() -> None:
+    ledger = _ledger("c1", "c2")
+    history: list[Any] = [{"role": "user", "content": "Weather?"}, {**_answer("c1").to_message(), "extra": 1}]
+    assert ledger.restore(history)[1] == _answer("c1").to_message()
+    history[1] = {**_answer("c2").to_message(), "extra": 2}
+    assert ledger.restore(history)[1] == _answer("c2").to_message()
+
+
+def test_a_vouched_history_passes_as_it_is() -> None:
+    ledger = _ledger("c1")
+    history: list[Any] = [{**_answer("c1").to_message(), "extra": 1}]
+    ledger.vouch(history)
+    restored = ledger.restore(history)
+    assert restored == history and restored is not history
+    assert ledger.restore(list(history)) == [_answer("c1").to_message()]  # another list is restored
