@@ -41,8 +41,14 @@ from any_agent import (
 )
 from any_agent.config import FallbackModel
 from any_agent.registry import load_adapter
-from any_agent.testing import ChatRequest, Fault, ScriptedLLM, plan
-from any_agent.testing.conformance.runner import expected_steps, reference, run_scenario, stream_scenario
+from any_agent.testing import ChatRequest, Fault, Reply, ScriptedLLM, ScriptedToolCall, plan
+from any_agent.testing.conformance.runner import (
+    expected_steps,
+    reference,
+    run_scenario,
+    stop_reading_at_first_text,
+    stream_scenario,
+)
 from any_agent.testing.conformance.scenarios import FAILING, SCENARIOS, Scenario, per_prompt_handler
 from any_agent.testing.conformance.tools import LOOKUP_WINDOWS, get_weather
 from any_agent.tools.dispatch import unknown_tool_message
@@ -283,6 +289,44 @@ class ConformanceSuite:
                 if event.kind == "model_response":
                     break
             assert len(llm.requests) == 1
+        assert started == []
+
+    @pytest.mark.parametrize("how", ["break", "cancel"])
+    def test_leaving_a_stream_closes_the_provider_connection(self, how: str) -> None:
+        """A reader that stops mid-answer closes the model's connection, and the tool it asked for never starts.
+
+        The server sends the first piece of text, then waits 30 s before each further chunk: only
+        the client closing the connection ends the stream before that, and the server sees it.
+        """
+        started: list[str] = []
+
+        def book_flight(city: str) -> str:
+            """Book a flight.
+
+            Args:
+                city: Where to.
+            """
+            started.append(city)
+            return "booked"
+
+        answer = Reply(
+            content="Let me book that flight to Rome for you right away.",
+            tool_calls=[ScriptedToolCall("book_flight", {"city": "Rome"})],
+        )
+        with ScriptedLLM(lambda request: answer) as llm:
+            llm.inject(Fault.slow_stream(30))
+            config = AgentConfig(
+                name="conformance",
+                framework=self.framework,
+                model_id=llm.model_id,
+                api_base=llm.base_url,
+                tools=[book_flight],
+            )
+            stop_reading_at_first_text(Agent.create(config), "Book me a flight to Rome", how)  # type: ignore[arg-type]
+            [stream] = llm.wait_for_streams(timeout=10)
+            assert stream.closed_by_client, f"{self.framework}: the provider stream ended {stream.end!r}"
+            assert stream.sent < stream.chunks
+            assert len(llm.requests) == 1  # no retry of a cancelled call
         assert started == []
 
     def test_history_with_tool_calls_is_sent_verbatim(self) -> None:
