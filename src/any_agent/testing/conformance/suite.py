@@ -252,6 +252,11 @@ class ConformanceSuite:
         assert turns == _stream_turns(expected.events)
         finished = outcome.events[-1]
         assert isinstance(finished, RunFinished)
+        # A streamed run is traced as an unstreamed one (the same steps, conversation and usage), its
+        # chat spans with the time to first token on top.
+        assert finished.trace.normalized() == expected_steps(self.framework, scenario, reference(scenario).trace)
+        chats = finished.trace.operation_spans(attr.OP_CHAT)
+        assert chats and all(attr.TIME_TO_FIRST_TOKEN in chat.attributes for chat in chats)
         if isinstance(finished.trace.final_output, str):
             assert turns[-1][0] == finished.trace.final_output  # the final turn's deltas are the answer
         else:
