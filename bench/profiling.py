@@ -28,7 +28,7 @@ async def main(variant: str, scenario: str, runs: int) -> None:
     try:
         assert server.stdout is not None
         base_url = json.loads(server.stdout.readline())["base_url"]
-        run = await worker.build(variant, base_url)
+        run = (await worker.build(variant, base_url)).run
         prompt = SCENARIOS[scenario]["prompt"]
         for _ in range(5):
             await run(prompt)

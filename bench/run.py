@@ -645,9 +645,10 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(text: str) -> None:
+def write_docs(text: str, section: str = "results") -> None:
+    """Put ``text`` between the ``<!-- {section}:start -->`` and ``:end`` markers of docs/benchmarks.md."""
     path = ROOT / "docs" / "benchmarks.md"
-    start, end = "<!-- results:start -->", "<!-- results:end -->"
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
     current = path.read_text() if path.exists() else f"# Benchmarks\n\n{start}\n{end}\n"
     if start not in current:
         current += f"\n{start}\n{end}\n"

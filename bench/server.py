@@ -38,6 +38,7 @@ def main() -> None:
                     "requests": len(requests),
                     "messages": [len(r.messages) for r in requests],
                     "tools": [r.tool_names for r in requests],
+                    "streamed": [r.stream for r in requests],
                 }
                 print(json.dumps(answer), flush=True)
             elif command == "reset":

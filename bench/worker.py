@@ -5,6 +5,8 @@
 ``$BENCH_BASELINE``) or ``mozilla-<fw>`` (run with mozilla's venv).
 Commands: ``{"cmd": "run", "scenario": s, "n": k}`` → per-run wall times in ns and the answers;
 ``{"cmd": "concurrent", "scenario": s, "n": k}`` → the wall time of k concurrent runs;
+``{"cmd": "stream", "scenario": s, "n": k}`` → per-run times to the first answer text and to the end of
+a streamed run (the framework's own streaming for ``native-<fw>``, `Agent.stream_async` for ``ours-<fw>``);
 ``{"cmd": "rss"}`` → the process's peak RSS; ``{"cmd": "quit"}``.
 A long-lived process, so start-up is never timed, and one per variant, so its peak RSS is its own.
 """
@@ -18,6 +20,7 @@ import resource
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,16 @@ os.environ.setdefault("CREWAI_TRACING_ENABLED", "false")
 os.environ.setdefault("CREWAI_DISABLE_VERSION_CHECK", "true")
 
 Runner = Callable[[str], Awaitable[Any]]
+Streamer = Callable[[str, Callable[[str], None]], Awaitable[Any]]
+"""A streamed run: calls its second argument with each piece of answer text as it arrives, returns the answer."""
+
+
+@dataclass
+class Subject:
+    """What a variant runs: a plain run, and a streamed one where the variant can stream."""
+
+    run: Runner
+    stream: Streamer | None = None
 
 
 def maxrss_kib() -> int:
@@ -73,7 +86,7 @@ async def floor(base_url: str) -> Runner:
     return run
 
 
-async def native_openai(base_url: str) -> Runner:
+async def native_openai(base_url: str) -> Subject:
     """The OpenAI Agents SDK with a chat-completions model on a custom client, as its docs show."""
     from agents import Agent, OpenAIChatCompletionsModel, Runner, function_tool, set_tracing_disabled
     from openai import AsyncOpenAI
@@ -90,10 +103,20 @@ async def native_openai(base_url: str) -> Runner:
     async def run(prompt: str) -> Any:
         return (await Runner.run(agent, prompt)).final_output
 
-    return run
+    async def stream(prompt: str, on_text: Callable[[str], None]) -> Any:
+        # The SDK's documented token streaming: raw response events carrying text deltas.
+        from openai.types.responses import ResponseTextDeltaEvent
+
+        result = Runner.run_streamed(agent, prompt)
+        async for event in result.stream_events():
+            if event.type == "raw_response_event" and isinstance(event.data, ResponseTextDeltaEvent):
+                on_text(event.data.delta)
+        return result.final_output
+
+    return Subject(run, stream)
 
 
-async def native_langgraph(base_url: str) -> Runner:
+async def native_langgraph(base_url: str) -> Subject:
     """LangChain v1 `create_agent` (a LangGraph graph) with `ChatOpenAI`, as its docs show."""
     # langchain-openai is not a dependency of the project: run.py installs it (with the project's
     # versions of everything it shares) into an overlay that only this variant puts on its path.
@@ -108,13 +131,26 @@ async def native_langgraph(base_url: str) -> Runner:
         state = await agent.ainvoke({"messages": [{"role": "user", "content": prompt}]})
         return state["messages"][-1].content
 
-    return run
+    async def stream(prompt: str, on_text: Callable[[str], None]) -> Any:
+        # LangGraph's documented token streaming: stream_mode="messages" yields (chunk, metadata) pairs.
+        from langchain_core.messages import AIMessageChunk
+
+        pieces = []
+        state = {"messages": [{"role": "user", "content": prompt}]}
+        async for chunk, _ in agent.astream(state, stream_mode="messages"):
+            if isinstance(chunk, AIMessageChunk) and chunk.text:
+                on_text(chunk.text)
+                pieces.append(chunk.text)
+        return "".join(pieces)
+
+    return Subject(run, stream)
 
 
-async def native_crewai(base_url: str) -> Runner:
+async def native_crewai(base_url: str) -> Subject:
     """A CrewAI `Agent` with an OpenAI-compatible `LLM`, run with `kickoff`, as its docs show."""
-    from crewai import LLM, Agent
+    from crewai import LLM, Agent, Crew, Task
     from crewai.tools import tool
+    from crewai.types.streaming import StreamChunkType
 
     llm = LLM(model=f"openai/{MODEL}", base_url=base_url, api_key=API_KEY)
     agent = Agent(
@@ -131,29 +167,51 @@ async def native_crewai(base_url: str) -> Runner:
         # would hand back a coroutine instead (its Flow detection).
         return (await asyncio.to_thread(agent.kickoff, prompt)).raw
 
-    return run
+    async def stream(prompt: str, on_text: Callable[[str], None]) -> Any:
+        # CrewAI streams a Crew (``stream=True``), not a lone ``Agent.kickoff``: its documented way.
+        task = Task(description=prompt, expected_output="Respond to the user's request.", agent=agent)
+        crew = Crew(agents=[agent], tasks=[task], stream=True, verbose=False)
+        streaming = await crew.kickoff_async()
+        async for chunk in streaming:
+            if chunk.chunk_type is StreamChunkType.TEXT and chunk.content:
+                on_text(chunk.content)
+        return streaming.result.raw
+
+    return Subject(run, stream)
 
 
-async def native_ag2(base_url: str) -> Runner:
+async def native_ag2(base_url: str) -> Subject:
     """An `ag2.Agent` with its `OpenAIConfig` pointed at the server, as its docs show."""
     import ag2
     from ag2.config import OpenAIConfig
+    from ag2.events.conditions import TypeCondition
+    from ag2.events.types import ModelMessageChunk
 
-    agent = ag2.Agent(
-        "bench",
-        INSTRUCTIONS,
-        config=OpenAIConfig(model=MODEL, base_url=base_url, api_key=API_KEY),
-        tools=[get_weather],
-    )
+    def agent(streaming: bool) -> Any:
+        config = OpenAIConfig(model=MODEL, base_url=base_url, api_key=API_KEY, streaming=streaming)
+        return ag2.Agent("bench", INSTRUCTIONS, config=config, tools=[get_weather])
+
+    plain, streamed = agent(False), agent(True)
 
     async def run(prompt: str) -> Any:
-        reply = await agent.ask(prompt)
+        reply = await plain.ask(prompt)
         return await reply.content()
 
-    return run
+    async def stream(prompt: str, on_text: Callable[[str], None]) -> Any:
+        # AG2's documented streaming: a streaming config, and a subscriber to the run's chunk events.
+        async with streamed.run(prompt) as turn:
+
+            def chunk(event: ModelMessageChunk) -> None:
+                on_text(event.content)
+
+            turn.stream.subscribe(chunk, condition=TypeCondition(ModelMessageChunk), sync_to_thread=False)
+            reply = await turn.result()
+        return await reply.content()
+
+    return Subject(run, stream)
 
 
-async def ours(base_url: str, framework: str, noop_tracer: bool = False) -> tuple[Runner, Any]:
+async def ours(base_url: str, framework: str, noop_tracer: bool = False) -> tuple[Subject, Any]:
     """The same agent through any-agent's adapter for ``framework``."""
     from any_agent import Agent, AgentConfig
 
@@ -174,7 +232,16 @@ async def ours(base_url: str, framework: str, noop_tracer: bool = False) -> tupl
     async def run(prompt: str) -> Any:
         return (await agent.run_async(prompt)).final_output
 
-    return run, agent
+    async def stream(prompt: str, on_text: Callable[[str], None]) -> Any:
+        answer = None
+        async for event in agent.stream_async(prompt):
+            if event.kind == "text_delta":
+                on_text(event.text)
+            elif event.kind == "run_finished":
+                answer = event.trace.final_output
+        return answer
+
+    return Subject(run, stream), agent
 
 
 def _patch_noop_tracer() -> None:
@@ -258,10 +325,10 @@ async def mozilla(base_url: str, framework: str) -> Runner:
     return run
 
 
-async def build(variant: str, base_url: str) -> Runner:
+async def build(variant: str, base_url: str) -> Subject:
     kind, _, framework = variant.partition("-")
     if kind == "floor":
-        return await floor(base_url)
+        return Subject(await floor(base_url))
     if kind == "native":
         return await {
             "openai": native_openai,
@@ -275,10 +342,10 @@ async def build(variant: str, base_url: str) -> Runner:
             _use_baseline_checkout()
         if mode == "cached":
             _patch_proposed_fixes()
-        run, _ = await ours(base_url, framework, noop_tracer=mode == "noop")
-        return run
+        subject, _ = await ours(base_url, framework, noop_tracer=mode == "noop")
+        return subject
     if kind == "mozilla":
-        return await mozilla(base_url, framework)
+        return Subject(await mozilla(base_url, framework))
     raise SystemExit(f"unknown variant {variant}")
 
 
@@ -288,7 +355,8 @@ async def serve(variant: str, base_url: str, protocol: Any) -> None:
         protocol.flush()
 
     started = time.perf_counter_ns()
-    run = await build(variant, base_url)
+    subject = await build(variant, base_url)
+    run = subject.run
     send({"ready": True, "setup_ns": time.perf_counter_ns() - started, "maxrss_kib": maxrss_kib()})
     loop = asyncio.get_running_loop()
     while True:
@@ -310,6 +378,10 @@ async def serve(variant: str, base_url: str, protocol: Any) -> None:
                     times.append(time.perf_counter_ns() - begin)
                     answers.append(str(answer))
                 send({"ns": times, "answers": sorted(set(answers))})
+            elif command["cmd"] == "stream":
+                if subject.stream is None:
+                    raise RuntimeError(f"{variant} has no streaming")
+                send(await streamed_runs(subject.stream, SCENARIOS[command["scenario"]]["prompt"], command["n"]))
             elif command["cmd"] == "concurrent":
                 prompt = SCENARIOS[command["scenario"]]["prompt"]
                 begin = time.perf_counter_ns()
@@ -328,6 +400,35 @@ async def serve(variant: str, base_url: str, protocol: Any) -> None:
                 )
         except Exception as error:  # report, keep serving
             send({"error": f"{type(error).__name__}: {error}"[:2000]})
+
+
+async def streamed_runs(stream: Streamer, prompt: str, n: int) -> dict[str, Any]:
+    """``n`` streamed runs: the time to the first non-empty piece of answer text, and to the end."""
+    first_ns, times, answers, texts, deltas = [], [], [], [], []
+    for _ in range(n):
+        pieces: list[str] = []
+        first: list[int] = []
+
+        def on_text(text: str, pieces: list[str] = pieces, first: list[int] = first) -> None:
+            if text and not first:
+                first.append(time.perf_counter_ns())
+            pieces.append(text)
+
+        begin = time.perf_counter_ns()
+        answer = await stream(prompt, on_text)
+        end = time.perf_counter_ns()
+        first_ns.append((first[0] if first else end) - begin)
+        times.append(end - begin)
+        answers.append(str(answer))
+        texts.append("".join(pieces))
+        deltas.append(sum(1 for piece in pieces if piece))
+    return {
+        "first_text_ns": first_ns,
+        "ns": times,
+        "answers": sorted(set(answers)),
+        "texts": sorted(set(texts)),
+        "deltas": sorted(set(deltas)),
+    }
 
 
 def main() -> None:

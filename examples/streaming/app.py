@@ -8,11 +8,15 @@ Run it offline on the scripted model::
 
     uv run python examples/streaming/app.py        # then open http://127.0.0.1:8765/
 
-A browser that goes away (closes the tab) cancels the run: leaving the ``async for`` cancels it.
+A browser that goes away (closes the tab) cancels the run. An ASGI server does not say so by failing
+``send`` (uvicorn drops what is sent after a disconnect), so the app waits for ``http.disconnect``
+next to the stream and cancels the task reading it: the run stops, its model connection is closed,
+and no tool starts.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import aclosing
@@ -80,11 +84,11 @@ class StreamingApp:
         elif scope["path"] == "/events":
             query = parse_qs(scope["query_string"].decode())
             prompt = query.get("prompt", ["Weather in Paris?"])[0]
-            await self.stream(send, prompt, query.get("framework", ["tiny"])[0])
+            await self.stream(receive, send, prompt, query.get("framework", ["tiny"])[0])
         else:
             await _respond(send, 404, "text/plain", b"not found")
 
-    async def stream(self, send: Send, prompt: str, framework: str) -> None:
+    async def stream(self, receive: Receive, send: Send, prompt: str, framework: str) -> None:
         try:
             agent = self.agent(framework)
         except Exception as error:  # an unknown or missing framework: say which
@@ -92,6 +96,14 @@ class StreamingApp:
             return
         headers = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
+        events = asyncio.create_task(self.send_events(send, agent, prompt))
+        gone = asyncio.create_task(_disconnected(receive))
+        await asyncio.wait([events, gone], return_when=asyncio.FIRST_COMPLETED)
+        for task in (events, gone):
+            task.cancel()  # the browser went away: cancelling the reader cancels the run
+        await asyncio.gather(events, gone, return_exceptions=True)
+
+    async def send_events(self, send: Send, agent: Agent, prompt: str) -> None:
         try:
             async with aclosing(agent.stream_async(prompt)) as events:
                 async for event in events:
@@ -100,6 +112,11 @@ class StreamingApp:
         except AgentRunError:
             pass  # already sent as its run_failed event
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 async def _respond(send: Send, status: int, content_type: str, body: bytes) -> None:

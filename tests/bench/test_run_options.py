@@ -53,3 +53,26 @@ def test_an_unknown_framework_is_a_usage_error(bench: ModuleType, capsys: pytest
         bench.parse_args(["--frameworks", "openai,nope"])
     assert exit_info.value.code == 2
     assert "unknown nope" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def streaming(bench: ModuleType) -> ModuleType:
+    sys.path.insert(0, str(ROOT / "bench"))  # it imports run.py and scenarios.py by their names
+    spec = importlib.util.spec_from_file_location("bench_streaming", ROOT / "bench" / "streaming.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_streaming_bench_compares_each_framework_with_its_own_streaming(streaming: ModuleType) -> None:
+    args = streaming.parse_args(["--quick", "--frameworks", "openai,ag2"])
+    assert (args.runs, args.warmup, args.full) == (8, 2, False)  # a smoke run never rewrites the docs
+    envs = streaming.run.Environments(mozilla=None, ag2=Path("/venvs/ag2/bin/python"))
+    variants = {v.label: v for v in streaming.variants(args.frameworks, envs)}
+    assert list(variants) == ["any-agent tiny", "native openai", "any-agent openai", "native ag2", "any-agent ag2"]
+    assert variants["native ag2"].python == Path("/venvs/ag2/bin/python")  # AG2's own streaming needs its venv
+    assert streaming.parse_args([]).full
+    with pytest.raises(SystemExit):
+        streaming.parse_args(["--frameworks", "mozilla"])

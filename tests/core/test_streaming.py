@@ -13,6 +13,7 @@ from any_agent import (
     AgentConfig,
     AgentRunError,
     ModelResponseEvent,
+    RunCancelled,
     RunFailed,
     RunFinished,
     TextDeltaEvent,
@@ -130,3 +131,19 @@ def test_a_cancelled_async_reader_cancels_the_run() -> None:
 def test_bad_input_raises_without_events() -> None:
     with ScriptedLLM(plan([])) as llm, pytest.raises(Exception, match="needs a prompt"):
         list(_agent(llm).stream([]))
+
+
+def test_a_timed_out_stream_gives_the_partial_trace_as_run_async_does() -> None:
+    async def read_all(agent: Agent) -> None:
+        async with aclosing(agent.stream_async("Weather in Bern?")) as events:
+            async for _ in events:
+                pass
+
+    with ScriptedLLM(plan([[("get_weather", {"city": "Bern"})]], final="Done.")) as llm:
+        llm.inject(Fault.slow(30), times=1)  # the first model call outlasts the time limit
+        agent = _agent(llm)
+        with pytest.raises(TimeoutError) as raised:
+            asyncio.run(asyncio.wait_for(read_all(agent), 0.5))
+    cancelled = raised.value.__cause__
+    assert isinstance(cancelled, RunCancelled), repr(cancelled)
+    assert cancelled.trace.root is not None and not cancelled.trace.succeeded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import itertools
 import json
 import re
 import socket
@@ -916,3 +917,76 @@ def test_serve_cli_refuses_a_remote_host_without_the_flag() -> None:
     )
     assert result.returncode == 2
     assert "allow_remote" in result.stderr and result.stdout == ""
+
+
+# -- what became of each stream -------------------------------------------------------------------
+
+LONG = Reply(content="A slow answer, streamed in many small pieces so the client can leave early.")
+
+
+def test_every_stream_is_recorded_with_how_it_ended() -> None:
+    with ScriptedLLM(echo()) as llm, client(llm) as openai_client:
+        list(openai_client.chat.completions.create(model="scripted", messages=USER, stream=True))
+        llm.inject(Fault.truncated_stream())
+        with pytest.raises((httpx.RemoteProtocolError, openai.APIError)):
+            list(openai_client.chat.completions.create(model="scripted", messages=USER, stream=True))
+        openai_client.chat.completions.create(model="scripted", messages=USER)  # not a stream: not recorded
+        completed, cut = llm.wait_for_streams()
+    assert (completed.end, completed.sent == completed.chunks, completed.closed_by_client) == ("completed", True, False)
+    assert (cut.end, cut.sent, cut.chunks) == ("cut", 2, 2)
+    assert completed.request.stream and completed.request.last_user_message == "hello there"
+
+
+def test_a_slow_stream_sees_the_client_close_the_connection_mid_answer() -> None:
+    with ScriptedLLM(plan([], final=LONG.content)) as llm, client(llm) as openai_client:
+        llm.inject(Fault.slow_stream(30))  # a chunk every 30 s after the first two: only a close ends it early
+        with openai_client.chat.completions.create(model="scripted", messages=USER, stream=True) as stream:
+            texts = [chunk.choices[0].delta.content for chunk in itertools.islice(stream, 2)]
+        [record] = llm.wait_for_streams(timeout=10)
+    assert texts == ["", LONG.content[:16]]  # the burst: the role chunk and the first piece
+    assert record.closed_by_client and record.end == "client_closed"
+    assert (record.sent, record.chunks) == (2, len(range(0, len(LONG.content), 16)) + 2)
+
+
+def test_a_slow_stream_read_to_the_end_is_complete_and_the_same_answer() -> None:
+    with ScriptedLLM(echo()) as llm, client(llm) as openai_client:
+        llm.inject(Fault.slow_stream(0.01, reply=LONG))
+        chunks = list(openai_client.chat.completions.create(model="scripted", messages=USER, stream=True))
+        llm.inject(Fault.slow_stream(0.01, reply=LONG))
+        plain = openai_client.chat.completions.create(model="scripted", messages=USER)
+        [record] = llm.wait_for_streams()
+    assert "".join(chunk.choices[0].delta.content or "" for chunk in chunks) == LONG.content
+    assert plain.choices[0].message.content == LONG.content
+    assert (record.end, record.sent) == ("completed", record.chunks)
+
+
+def test_stopping_the_server_ends_a_slow_stream_without_blaming_the_client() -> None:
+    llm = ScriptedLLM(echo()).start()
+    llm.inject(Fault.slow_stream(30))
+    with client(llm) as openai_client:
+        stream = openai_client.chat.completions.create(model="scripted", messages=USER, stream=True)
+        next(iter(stream))
+        llm.stop()
+        with pytest.raises((httpx.HTTPError, openai.APIError)):
+            list(stream)
+    [record] = llm.wait_for_streams(timeout=10)
+    assert record.end == "server_stopped" and not record.closed_by_client
+
+
+def test_a_slow_stream_fault_checks_its_arguments() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        Fault.slow_stream(-1)
+    with pytest.raises(ValueError, match="burst"):
+        Fault.slow_stream(1, burst=-1)
+
+
+def test_waiting_for_a_stream_that_never_ends_is_bounded() -> None:
+    with ScriptedLLM(echo()) as llm, client(llm) as openai_client:
+        llm.inject(Fault.slow_stream(30))
+        stream = openai_client.chat.completions.create(model="scripted", messages=USER, stream=True)
+        next(iter(stream))
+        with pytest.raises(TimeoutError, match="1 stream"):
+            llm.wait_for_streams(timeout=0.2)
+        stream.close()
+        [record] = llm.wait_for_streams(timeout=10)
+    assert record.closed_by_client

@@ -12,7 +12,7 @@ import contextlib
 import importlib
 import statistics
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -22,6 +22,7 @@ from any_agent.agent import Agent
 from any_agent.config import AgentConfig
 from any_agent.errors import AgentRunError, RunCancelled
 from any_agent.registry import load_adapter
+from any_agent.streaming import RunEvent, RunFinished
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.trace import AgentTrace
 
@@ -32,6 +33,7 @@ __all__ = [
     "CellResult",
     "CellSummary",
     "Comparison",
+    "EventCallback",
     "RunResult",
     "Spread",
     "cost_of",
@@ -213,6 +215,10 @@ def cost_of(trace: AgentTrace) -> float | None:
     return trace.cost if trace.operation_spans(attr.OP_CHAT) else None
 
 
+EventCallback = Callable[["CellResult", int, RunEvent], None]
+"""Called with each event of a streamed run: its cell, the run's index in the cell (0-based), the event."""
+
+
 async def run_matrix(
     config: AgentConfig,
     prompt: str,
@@ -223,11 +229,14 @@ async def run_matrix(
     concurrency: int = 4,
     time_limit: float | None = None,
     on_run: RunCallback | None = None,
+    on_event: EventCallback | None = None,
 ) -> list[CellResult]:
     """Run ``config`` on every framework and model, ``repeat`` times each, at most ``concurrency`` at once.
 
     Cells come back in matrix order (frameworks, then models). ``time_limit`` bounds each run,
-    in seconds. ``on_run`` is called as each run finishes (for progress display).
+    in seconds. ``on_run`` is called as each run finishes (for progress display). With ``on_event``
+    the runs are streamed (`Agent.stream_async`) and it sees every event as it happens (for a live
+    display); the results are the same.
     """
     if repeat < 1 or concurrency < 1:
         raise ValueError("repeat and concurrency are at least 1")
@@ -250,7 +259,7 @@ async def run_matrix(
                 on_run(cell, RunResult.failure(cell.error))
     await asyncio.gather(
         *(
-            _run_cell(cell, agent, prompt, repeat, limit, time_limit, on_run)
+            _run_cell(cell, agent, prompt, repeat, limit, time_limit, on_run, on_event)
             for cell, agent in zip(cells, agents, strict=True)
             if agent is not None
         )
@@ -307,12 +316,16 @@ async def _run_cell(
     limit: asyncio.Semaphore,
     time_limit: float | None,
     on_run: RunCallback | None,
+    on_event: EventCallback | None,
 ) -> None:
     results: list[RunResult | None] = [None] * repeat
 
     async def one(index: int) -> None:
         async with limit:
-            result = await _run_once(agent, prompt, time_limit)
+            if on_event is None:
+                result = await _run_once(agent.run_async(prompt), time_limit)
+            else:
+                result = await _run_once(_streamed(agent, prompt, cell, index, on_event), time_limit)
         results[index] = result
         if on_run is not None:
             on_run(cell, result)
@@ -324,10 +337,20 @@ async def _run_cell(
     cell.runs = [result for result in results if result is not None]
 
 
-async def _run_once(agent: Agent, prompt: str, time_limit: float | None) -> RunResult:
+async def _streamed(agent: Agent, prompt: str, cell: CellResult, index: int, on_event: EventCallback) -> AgentTrace:
+    """`Agent.run_async`, streamed: the same trace or error, each event shown to ``on_event`` first."""
+    async with contextlib.aclosing(agent.stream_async(prompt)) as events:
+        async for event in events:
+            on_event(cell, index, event)
+            if isinstance(event, RunFinished):
+                return event.trace
+    raise RuntimeError("the stream ended without run_finished")  # a stream always ends with it, or raises
+
+
+async def _run_once(run: Coroutine[Any, Any, AgentTrace], time_limit: float | None) -> RunResult:
     started = time.perf_counter()
     try:
-        trace = await asyncio.wait_for(agent.run_async(prompt), time_limit)
+        trace = await asyncio.wait_for(run, time_limit)
     except AgentRunError as error:
         return RunResult.from_trace(error.trace, wall_seconds=time.perf_counter() - started, error=error)
     except TimeoutError as timeout:

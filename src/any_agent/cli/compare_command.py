@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -14,7 +15,8 @@ from rich.text import Text
 
 from any_agent.cli import exit_codes
 from any_agent.cli.agent_file import load_agent_file
-from any_agent.cli.compare import AgentInfo, CellResult, Comparison, RunResult, run_matrix
+from any_agent.cli.compare import AgentInfo, CellResult, Comparison, EventCallback, RunResult, run_matrix
+from any_agent.cli.compare_live import live_progress
 from any_agent.cli.render import TIMES, comparison_view, failures, shorten
 from any_agent.cli.run_command import choose_prompt, model_context
 from any_agent.errors import ConfigError
@@ -84,7 +86,7 @@ def compare_command(
             err.print(Text("  ") + line, soft_wrap=True)
 
         # Frameworks that print to stdout would corrupt `--json -`: their chatter goes to stderr.
-        with err.status("running…"), contextlib.redirect_stdout(sys.stderr):
+        with _progress_display(out, err, repeat, json_out) as on_event, contextlib.redirect_stdout(sys.stderr):
             comparison.cells = asyncio.run(
                 run_matrix(
                     config,
@@ -95,6 +97,7 @@ def compare_command(
                     concurrency=concurrency,
                     time_limit=timeout,
                     on_run=progress,
+                    on_event=on_event,
                 )
             )
     table_console = err if json_out == "-" else out
@@ -103,6 +106,21 @@ def compare_command(
         err.print(line, soft_wrap=True)
     write_outputs(comparison, html=html, json_out=json_out, err=err)
     return exit_codes.OK if comparison.all_ok else exit_codes.FAILED
+
+
+@contextlib.contextmanager
+def _progress_display(out: Console, err: Console, repeat: int, json_out: str | None) -> Iterator[EventCallback | None]:
+    """On a terminal, a live line per run in flight, fed by streamed runs; elsewhere the runs are not streamed.
+
+    Only when both stdout and stderr are terminals and no ``--json`` is asked for: a pipe, a log
+    file or a JSON document gets exactly what it got before, from unstreamed runs.
+    """
+    if out.is_terminal and err.is_terminal and json_out is None:
+        with live_progress(err, repeat) as on_event:
+            yield on_event
+    else:
+        with err.status("running…"):
+            yield None
 
 
 def load_results(path: Path) -> Comparison:

@@ -19,17 +19,19 @@ async def relay_model_stream(chunks: AsyncGenerator[StreamChunk], sink: EventSin
 
     The framework gets the same `ModelResponse` as from an unstreamed call, so no adapter knows the
     run is streamed. ``text`` is False for a structured answer: its JSON is not text to show.
-    Closing (a reader that stopped, a cancelled run) closes the provider's stream.
+    Closing (a reader that stopped, a cancelled run) closes the provider's stream; a reader that
+    stops cancels the call at once, even while it waits for the provider's next chunk.
     """
     sink.check()
     response: ModelResponse | None = None
-    async with aclosing(chunks) as stream:
-        async for chunk in stream:
-            if isinstance(chunk, TextDelta):
-                if text and chunk.text:
-                    await sink.emit(TextDeltaEvent(chunk.text))
-            elif isinstance(chunk, FinalResponse):
-                response = chunk.response
+    with sink.cancels_on_close():
+        async with aclosing(chunks) as stream:
+            async for chunk in stream:
+                if isinstance(chunk, TextDelta):
+                    if text and chunk.text:
+                        await sink.emit(TextDeltaEvent(chunk.text))
+                elif isinstance(chunk, FinalResponse):
+                    response = chunk.response
     if response is None:  # every layer ends a stream with its answer; this is a broken layer
         raise ModelStreamError("the model's stream ended without an answer")
     await sink.emit(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from any_agent._portal import run_sync
 from any_agent.context import streaming_to
-from any_agent.errors import AgentRunError
+from any_agent.errors import AgentRunError, RunCancelled
 from any_agent.streaming.events import RunEvent, RunFailed, RunFinished
 from any_agent.streaming.sink import EventSink
 
@@ -47,11 +47,27 @@ async def stream_run(agent: Agent, prompt: RunInput, *, conversation_id: str | N
                 return
             if isinstance(event, RunFailed):
                 raise event.error
+    except asyncio.CancelledError:
+        # A cancelled reader (``asyncio.wait_for`` timing out, a cancelled task) gets the run's
+        # `RunCancelled`, with its partial trace, as `Agent.run_async` gives it.
+        await _stop(task, sink)
+        try:
+            task.result()
+        except RunCancelled as cancelled:
+            raise cancelled from None
+        except BaseException:  # any other ending: the reader's own cancellation propagates
+            pass
+        raise
     finally:
-        sink.close()
-        if not task.done():
-            task.cancel()
-            await asyncio.wait([task])  # the framework has stopped (or, in its own thread, will at its next call)
+        await _stop(task, sink)
+
+
+async def _stop(task: asyncio.Task[None], sink: EventSink) -> None:
+    """Close the sink and cancel the run, once it is no longer read; returns once the task is done."""
+    sink.close()
+    if not task.done():
+        task.cancel()
+        await asyncio.wait([task])  # the framework has stopped (or, in its own thread, will at its next call)
 
 
 async def _produce(agent: Agent, prompt: RunInput, conversation_id: str | None, sink: EventSink) -> None:

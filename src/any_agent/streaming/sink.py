@@ -9,7 +9,9 @@ Once the reader stops (`close`), every `emit` raises `asyncio.CancelledError`: t
 that was streaming closes its provider stream, the tool that was about to start does not, and a
 framework running in a thread of its own gets the cancellation at its next model or tool call. A
 tool call is handed over (`emit(..., handed_over=True)`): it starts only once the reader has taken
-its event, so no tool starts after the reader is gone.
+its event, so no tool starts after the reader is gone. A model call in progress is cancelled at
+once (`cancels_on_close`), on whichever loop it runs: a provider that is slow to send its next chunk
+does not keep the connection of an abandoned run open.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 __all__ = ["EventSink", "RunCancelled"]
@@ -39,6 +43,7 @@ class EventSink:
         self._closed = False
         self._waiting: set[asyncio.Future[None]] = set()
         self._crossing: set[concurrent.futures.Future[None]] = set()
+        self._in_progress: set[tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]]] = set()
         self._lock = threading.Lock()
 
     @property
@@ -50,6 +55,24 @@ class EventSink:
         """Raise `RunCancelled` if the reader stopped (before starting work it would not see)."""
         if self._closed:
             raise RunCancelled("the stream's reader stopped")
+
+    @contextmanager
+    def cancels_on_close(self) -> Iterator[None]:
+        """Inside the block, the current task is cancelled as soon as the reader stops."""
+        task = asyncio.current_task()
+        if task is None:  # not in a task: nothing to cancel, `emit` still stops the call
+            yield
+            return
+        entry = (asyncio.get_running_loop(), task)
+        with self._lock:
+            if self._closed:
+                raise RunCancelled("the stream's reader stopped")
+            self._in_progress.add(entry)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_progress.discard(entry)
 
     async def emit(self, event: Any, *, handed_over: bool = False) -> None:
         """Queue ``event`` for the reader; with ``handed_over``, return only once the reader took it."""
@@ -96,8 +119,14 @@ class EventSink:
         with self._lock:
             self._closed = True
             crossing = list(self._crossing)
+            in_progress = list(self._in_progress)
         for future in crossing:
             future.cancel()
+        for loop, task in in_progress:
+            if loop is self._loop:
+                task.cancel()
+            elif not loop.is_closed():
+                loop.call_soon_threadsafe(task.cancel)
         for taken in list(self._waiting):
             taken.cancel()
         while not self._queue.empty():  # frees the producers waiting for room; they then see `closed`

@@ -10,6 +10,7 @@ from any_agent.testing.network import NetworkBlocked, network_guard
 from any_agent.testing.policies import Handler, Step, answer, echo, json_answer, plan, plan_from_json
 from any_agent.testing.schema import example_for
 from any_agent.testing.server import ScriptedLLM
+from any_agent.testing.streams import StreamEnd, StreamRecord
 from any_agent.testing.types import ChatRequest, Reply, ScriptedToolCall, Usage
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "ScriptedLLM",
     "ScriptedToolCall",
     "Step",
+    "StreamEnd",
+    "StreamRecord",
     "Usage",
     "answer",
     "echo",

@@ -15,7 +15,7 @@ from any_agent.testing.types import Reply
 
 __all__ = ["Fault", "FaultKind"]
 
-FaultKind = Literal["error", "slow", "malformed", "truncated", "echo_authorization"]
+FaultKind = Literal["error", "slow", "slow_stream", "malformed", "truncated", "echo_authorization"]
 
 # OpenAI's error ``type`` and ``code`` for the statuses tests use most; clients branch on them.
 _ERROR_KINDS: dict[int, tuple[str, str]] = {
@@ -56,9 +56,11 @@ class Fault:
     retry_after: float | None = None
     """Seconds sent in the ``Retry-After`` header; None sends no header."""
     seconds: float = 0.0
-    """How long a ``slow`` fault waits before answering."""
+    """How long a ``slow`` fault waits before answering; a ``slow_stream`` one, between chunks."""
     reply: Reply | None = None
-    """What a ``slow`` fault answers after its wait (see `slow`)."""
+    """What a ``slow`` or ``slow_stream`` fault answers (see `slow`)."""
+    burst: int = 0
+    """How many chunks a ``slow_stream`` fault sends at once before it starts waiting."""
 
     @classmethod
     def rate_limit(cls, retry_after: float | None = 0.01, message: str | None = None) -> Fault:
@@ -92,6 +94,23 @@ class Fault:
         if seconds < 0:
             raise ValueError("a slow fault waits a positive number of seconds")
         return cls(kind="slow", seconds=seconds, reply=reply)
+
+    @classmethod
+    def slow_stream(cls, seconds: float, *, burst: int = 2, reply: Reply | None = None) -> Fault:
+        """Stream the answer slowly: ``burst`` chunks at once, then one every ``seconds``.
+
+        The default burst is the role chunk and the first piece of text, so a reader has text in
+        hand while the rest is still to come. While it waits, the server watches the connection: a
+        client that closes it is recorded (`ScriptedLLM.streams`, ``end="client_closed"``), which
+        is how a test sees that a cancelled run really closed its provider connection. A plain
+        request gets the whole answer after ``seconds``. The answer is ``reply`` when given, else
+        the handler's; the waits end early when the server stops.
+        """
+        if seconds < 0:
+            raise ValueError("a slow stream waits a positive number of seconds between chunks")
+        if burst < 0:
+            raise ValueError("burst is a number of chunks, 0 or more")
+        return cls(kind="slow_stream", seconds=seconds, reply=reply, burst=burst)
 
     @classmethod
     def malformed(cls) -> Fault:

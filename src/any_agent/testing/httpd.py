@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import contextlib
 import json
+import select
 import socket
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from any_agent.testing.faults import Fault, error_body
+from any_agent.testing.streams import StreamEnd, StreamTracker
 from any_agent.testing.types import ChatRequest, Reply
 from any_agent.testing.wire import completion, completion_chunks, truncated_chunks
 
 __all__ = ["ChatApp", "ScriptedHTTPServer"]
 
 _MALFORMED = b'this is not JSON {"choices": ['
+_WATCH_SECONDS = 0.05
+"""How often a slow stream's wait looks at the server stopping (the client's close wakes it at once)."""
 
 
 class ChatApp(Protocol):
@@ -35,6 +40,15 @@ class ChatApp(Protocol):
 
     def chat(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[ChatRequest, Reply | Fault]:
         """Answer one parsed request body; raise `ValueError` when it is not a chat request."""
+        ...
+
+    @property
+    def stopping(self) -> threading.Event:
+        """Set when the server stops: every wait ends."""
+        ...
+
+    def track_stream(self, request: ChatRequest, chunks: int) -> StreamTracker:
+        """Start recording a streamed answer of ``chunks`` chunks."""
         ...
 
 
@@ -198,7 +212,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             404, f"no route {self.command} {urlsplit(self.path).path}", "invalid_request_error", "not_found"
         )
 
-    def _send_reply(self, request: ChatRequest, reply: Reply) -> None:
+    def _send_reply(self, request: ChatRequest, reply: Reply, pace: Fault | None = None) -> None:
         model = self.server.app.model
         # Everything is serialized before the first byte goes out, so a reply that cannot be
         # (arguments that are not JSON-serializable) still gets a clean 500 instead of a cut stream.
@@ -213,20 +227,26 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._send_error(500, message, "server_error", "handler_error")
             return
         if request.stream:
-            self._send_stream(events)
+            self._send_stream(request, events, pace=pace)
         else:
             self._send_bytes(200, body, "application/json")
 
     def _send_fault(self, request: ChatRequest, fault: Fault) -> None:
         model = self.server.app.model
-        if fault.kind == "malformed":
+        if fault.kind == "slow_stream" and fault.reply is not None:
             if request.stream:
-                self._send_stream([b"not JSON {"])
+                self._send_reply(request, fault.reply, pace=fault)
+            elif not self.server.app.stopping.wait(fault.seconds):
+                self._send_reply(request, fault.reply)
+        elif fault.kind == "malformed":
+            if request.stream:
+                self._send_stream(request, [b"not JSON {"])
             else:
                 self._send_bytes(200, _MALFORMED, "application/json")
         elif fault.kind == "truncated":
             if request.stream:
-                self._send_stream([json.dumps(event).encode() for event in truncated_chunks(model)], truncate=True)
+                chunks = [json.dumps(event).encode() for event in truncated_chunks(model)]
+                self._send_stream(request, chunks, truncate=True)
             else:
                 full = json.dumps(completion(Reply(content="This answer is cut short"), request, model)).encode()
                 self.send_response(200)
@@ -241,12 +261,29 @@ class _RequestHandler(BaseHTTPRequestHandler):
         else:
             self._send_json(fault.status_code, fault.error_body(), fault.headers())
 
-    def _send_stream(self, events: Iterable[bytes], *, truncate: bool = False) -> None:
+    def _send_stream(
+        self, request: ChatRequest, events: list[bytes], *, truncate: bool = False, pace: Fault | None = None
+    ) -> None:
         """Send server-sent events (``data: <event>``), then ``data: [DONE]`` (unless truncating).
 
         HTTP/1.1 clients get chunked encoding, so the connection stays reusable and a truncated
         stream is detectably incomplete; HTTP/1.0 clients get the stream until the server closes.
+        With ``pace`` (a `Fault.slow_stream`), the chunks after its burst wait its seconds each, and
+        a client that closes the connection meanwhile ends the stream. The app records how it ended.
         """
+        tracker = self.server.app.track_stream(request, len(events))
+        try:
+            ended = self._write_stream(events, tracker, truncate, pace)
+        except OSError:
+            tracker.end("server_stopped" if self.server.app.stopping.is_set() else "client_closed")
+            raise
+        tracker.end(ended)
+        if ended != "completed":
+            self.close_connection = True
+
+    def _write_stream(
+        self, events: list[bytes], tracker: StreamTracker, truncate: bool, pace: Fault | None
+    ) -> StreamEnd:
         chunked = self.request_version != "HTTP/1.0"
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -260,14 +297,37 @@ class _RequestHandler(BaseHTTPRequestHandler):
         def write(data: bytes) -> None:
             self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data) if chunked else data)
 
-        for event in events:
+        for index, event in enumerate(events):
+            if pace is not None and index >= pace.burst:
+                interrupted = self._wait_watching(pace.seconds)
+                if interrupted is not None:
+                    return interrupted
             write(b"data: " + event + b"\n\n")
+            tracker.sent()
         if truncate:
-            self.close_connection = True  # no [DONE], no final chunk: the client sees a cut stream
-            return
+            return "cut"  # no [DONE], no final chunk, and the connection closes: the client sees a cut stream
         write(b"data: [DONE]\n\n")
         if chunked:
             self.wfile.write(b"0\r\n\r\n")
+        return "completed"
+
+    def _wait_watching(self, seconds: float) -> StreamEnd | None:
+        """Wait ``seconds`` before the next chunk, or less if the client closes or the server stops."""
+        stopping = self.server.app.stopping
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0 and not stopping.is_set():
+            readable, _, _ = select.select([self.connection], [], [], min(remaining, _WATCH_SECONDS))
+            if readable and self._peer_closed():
+                return "server_stopped" if stopping.is_set() else "client_closed"
+            if readable:  # the client sent something in the middle of a stream: wait the time out
+                stopping.wait(remaining)
+        return "server_stopped" if stopping.is_set() else None
+
+    def _peer_closed(self) -> bool:
+        try:
+            return bool(self.connection.recv(1, socket.MSG_PEEK) == b"")
+        except OSError:
+            return True
 
 
 def _model_card(model: str) -> dict[str, Any]:

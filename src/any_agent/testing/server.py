@@ -8,6 +8,7 @@ what runs against a provider.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ipaddress
 import threading
 from collections import deque
@@ -17,6 +18,7 @@ from typing import Any, Self
 from any_agent.testing.faults import Fault
 from any_agent.testing.httpd import ScriptedHTTPServer
 from any_agent.testing.policies import Handler
+from any_agent.testing.streams import StreamRecord, StreamTracker, wait_until_ended
 from any_agent.testing.types import ChatRequest, Reply
 
 __all__ = ["ScriptedLLM"]
@@ -71,6 +73,8 @@ class ScriptedLLM:
         self._requests: list[ChatRequest] = []
         self._faults: deque[list[Any]] = deque()  # [fault, how many requests it still hits]
         self._stopping = threading.Event()
+        self._streams: list[StreamTracker] = []
+        self._streams_changed = threading.Condition()
         self._server: ScriptedHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -110,6 +114,22 @@ class ScriptedLLM:
             return list(self._requests)
 
     @property
+    def streams(self) -> list[StreamRecord]:
+        """Every streamed answer so far, in the order they started: how far each got and how it ended."""
+        with self._streams_changed:
+            return [tracker.record() for tracker in self._streams]
+
+    def wait_for_streams(self, timeout: float = 10.0) -> list[StreamRecord]:
+        """Wait until every stream started so far has ended, then return `streams`.
+
+        For a test that stopped reading (broke out of `Agent.stream`, cancelled a task) and wants
+        to see what became of the connection; raises `TimeoutError` after ``timeout`` seconds.
+        """
+        with self._streams_changed:
+            trackers = list(self._streams)
+        return wait_until_ended(trackers, self._streams_changed, timeout)
+
+    @property
     def pending_faults(self) -> int:
         """How many upcoming chat requests an injected fault will still hit."""
         with self._lock:
@@ -135,6 +155,8 @@ class ScriptedLLM:
         with self._lock:
             self._requests.clear()
             self._faults.clear()
+        with self._streams_changed:
+            self._streams.clear()
 
     def start(self) -> Self:
         """Bind and serve in a daemon thread; returns self, ready for requests."""
@@ -180,6 +202,18 @@ class ScriptedLLM:
 
     # -- what the HTTP server calls --------------------------------------------------------
 
+    @property
+    def stopping(self) -> threading.Event:
+        """Set while the server stops, so that every wait of a fault ends."""
+        return self._stopping
+
+    def track_stream(self, request: ChatRequest, chunks: int) -> StreamTracker:
+        """Record a streamed answer that starts now (see `streams`)."""
+        tracker = StreamTracker(request, chunks, self._streams_changed)
+        with self._streams_changed:
+            self._streams.append(tracker)
+        return tracker
+
     def chat(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[ChatRequest, Reply | Fault]:
         """Record one chat request, then answer it: an injected fault, else the handler.
 
@@ -195,6 +229,9 @@ class ScriptedLLM:
             if fault.reply is not None:
                 return request, fault.reply
             fault = None
+        if fault is not None and fault.kind == "slow_stream" and fault.reply is None:
+            answer = self._ask_handler(request)  # paced, unless the handler answers with a fault of its own
+            return request, dataclasses.replace(fault, reply=answer) if isinstance(answer, Reply) else answer
         if fault is not None:
             return request, fault
         return request, self._ask_handler(request)
@@ -217,6 +254,8 @@ class ScriptedLLM:
         if isinstance(outcome, Fault) and outcome.kind == "slow":
             self._stopping.wait(outcome.seconds)
             return outcome.reply if outcome.reply is not None else Reply(content="")
+        if isinstance(outcome, Fault) and outcome.kind == "slow_stream" and outcome.reply is None:
+            return dataclasses.replace(outcome, reply=Reply(content=""))
         if isinstance(outcome, Reply | Fault):
             return outcome
         return _handler_failure(f"the scripted handler returned {outcome!r}, not a Reply or a Fault")

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from any_agent import Agent, AgentConfig, AgentRunError, AgentTrace
 from any_agent.registry import load_adapter
@@ -14,7 +14,15 @@ from any_agent.streaming import RunEvent
 from any_agent.testing import ChatRequest, Fault, ScriptedLLM
 from any_agent.testing.conformance.scenarios import Scenario
 
-__all__ = ["Outcome", "StreamOutcome", "expected_steps", "reference", "run_scenario", "stream_scenario"]
+__all__ = [
+    "Outcome",
+    "StreamOutcome",
+    "expected_steps",
+    "reference",
+    "run_scenario",
+    "stop_reading_at_first_text",
+    "stream_scenario",
+]
 
 
 @dataclass
@@ -107,3 +115,37 @@ def stream_scenario(scenario: Scenario, framework: str, *, faults: Sequence[tupl
 
 STREAM_BOUND = 120.0
 """Seconds a streamed scenario may take before it counts as hung."""
+
+
+def stop_reading_at_first_text(agent: Agent, prompt: str, how: Literal["break", "cancel"]) -> None:
+    """Stream a run and stop at its first `TextDeltaEvent`, the way users do (bounded: a hang fails).
+
+    ``break`` leaves a ``for`` loop over `Agent.stream`; ``cancel`` cancels the task reading
+    `Agent.stream_async`, as a web server does when its client goes away.
+    """
+    if how == "break":
+        for event in agent.stream(prompt):
+            if event.kind == "text_delta":
+                break
+        return
+
+    async def read(first_text: asyncio.Event) -> None:
+        async for event in agent.stream_async(prompt):
+            if event.kind == "text_delta":
+                first_text.set()
+
+    async def main() -> None:
+        first_text = asyncio.Event()
+        reader = asyncio.create_task(read(first_text))
+        waiting = asyncio.create_task(first_text.wait())
+        await asyncio.wait([reader, waiting], timeout=STREAM_BOUND, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        if reader.done():
+            reader.result()  # the run ended before any text: raise what it raised
+            raise AssertionError("the stream ended without a text_delta")
+        reader.cancel()
+        await asyncio.wait([reader], timeout=STREAM_BOUND)
+        if not reader.cancelled():
+            raise AssertionError(f"the cancelled reader ended with {reader!r}")
+
+    asyncio.run(main())

@@ -44,9 +44,15 @@ from any_agent import (
 )
 from any_agent.config import FallbackModel
 from any_agent.registry import load_adapter
-from any_agent.testing import ChatRequest, Fault, ScriptedLLM, plan
+from any_agent.testing import ChatRequest, Fault, Reply, ScriptedLLM, ScriptedToolCall, plan
 from any_agent.testing.conformance.failures import FailureChecks
-from any_agent.testing.conformance.runner import expected_steps, reference, run_scenario, stream_scenario
+from any_agent.testing.conformance.runner import (
+    expected_steps,
+    reference,
+    run_scenario,
+    stop_reading_at_first_text,
+    stream_scenario,
+)
 from any_agent.testing.conformance.scenarios import FAILING, SCENARIOS, Scenario, per_prompt_handler
 from any_agent.testing.conformance.tools import LOOKUP_WINDOWS, get_weather
 from any_agent.tools.dispatch import unknown_tool_message
@@ -253,6 +259,11 @@ class ConformanceSuite(FailureChecks):
         assert turns == _stream_turns(expected.events)
         finished = outcome.events[-1]
         assert isinstance(finished, RunFinished)
+        # A streamed run is traced as an unstreamed one (the same steps, conversation and usage), its
+        # chat spans with the time to first token on top.
+        assert finished.trace.normalized() == expected_steps(self.framework, scenario, reference(scenario).trace)
+        chats = finished.trace.operation_spans(attr.OP_CHAT)
+        assert chats and all(attr.TIME_TO_FIRST_TOKEN in chat.attributes for chat in chats)
         if isinstance(finished.trace.final_output, str):
             assert turns[-1][0] == finished.trace.final_output  # the final turn's deltas are the answer
         else:
@@ -290,6 +301,44 @@ class ConformanceSuite(FailureChecks):
                 if event.kind == "model_response":
                     break
             assert len(llm.requests) == 1
+        assert started == []
+
+    @pytest.mark.parametrize("how", ["break", "cancel"])
+    def test_leaving_a_stream_closes_the_provider_connection(self, how: str) -> None:
+        """A reader that stops mid-answer closes the model's connection, and the tool it asked for never starts.
+
+        The server sends the first piece of text, then waits 30 s before each further chunk: only
+        the client closing the connection ends the stream before that, and the server sees it.
+        """
+        started: list[str] = []
+
+        def book_flight(city: str) -> str:
+            """Book a flight.
+
+            Args:
+                city: Where to.
+            """
+            started.append(city)
+            return "booked"
+
+        answer = Reply(
+            content="Let me book that flight to Rome for you right away.",
+            tool_calls=[ScriptedToolCall("book_flight", {"city": "Rome"})],
+        )
+        with ScriptedLLM(lambda request: answer) as llm:
+            llm.inject(Fault.slow_stream(30))
+            config = AgentConfig(
+                name="conformance",
+                framework=self.framework,
+                model_id=llm.model_id,
+                api_base=llm.base_url,
+                tools=[book_flight],
+            )
+            stop_reading_at_first_text(Agent.create(config), "Book me a flight to Rome", how)  # type: ignore[arg-type]
+            [stream] = llm.wait_for_streams(timeout=10)
+            assert stream.closed_by_client, f"{self.framework}: the provider stream ended {stream.end!r}"
+            assert stream.sent < stream.chunks
+            assert len(llm.requests) == 1  # no retry of a cancelled call
         assert started == []
 
     def test_history_with_tool_calls_is_sent_verbatim(self) -> None:
