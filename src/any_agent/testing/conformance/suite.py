@@ -42,6 +42,7 @@ from any_agent import (
 from any_agent.config import FallbackModel
 from any_agent.registry import load_adapter
 from any_agent.testing import ChatRequest, Fault, ScriptedLLM, plan
+from any_agent.testing.conformance.hooks_suite import HookConformance
 from any_agent.testing.conformance.runner import expected_steps, reference, run_scenario, stream_scenario
 from any_agent.testing.conformance.scenarios import FAILING, SCENARIOS, Scenario, per_prompt_handler
 from any_agent.testing.conformance.tools import LOOKUP_WINDOWS, get_weather
@@ -51,7 +52,7 @@ from any_agent.tracing import attributes as attr
 __all__ = ["ConformanceSuite"]
 
 
-class ConformanceSuite:
+class ConformanceSuite(HookConformance):
     """Subclass it with ``framework = "<name>"`` (and a name starting with ``Test``) to run the suite."""
 
     framework: ClassVar[str]
