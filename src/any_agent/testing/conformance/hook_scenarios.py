@@ -100,7 +100,7 @@ def abort_at(method: str) -> Hooks:
 
     if method not in _HOOK_METHODS:
         raise ValueError(f"no hook method {method!r}")
-    kind = type(f"AbortAt_{method}", (Hooks,), {method: stop, "name": f"abort_{method}"})
+    kind: type[Hooks] = type(f"AbortAt_{method}", (Hooks,), {method: stop, "name": f"abort_{method}"})
     return kind()
 
 

@@ -49,7 +49,9 @@ class HookConformance:
         outcome = run_scenario(scenario, framework)
         expected = reference(scenario)
         if isinstance(scenario.expected_output, type):
-            assert type(outcome.error) is scenario.expected_output, f"{framework}: {outcome.error!r}"
+            assert outcome.error is not None and type(outcome.error) is scenario.expected_output, (
+                f"{framework}: {outcome.error!r}"
+            )
             assert outcome.error.trace is outcome.trace and not outcome.trace.succeeded
             assert str(outcome.error) == str(expected.error)
             root = outcome.trace.root
