@@ -50,7 +50,10 @@ class KeepLocal(Hooks):
                 raise ConfigError(
                     "KeepLocal(route_to=...) needs a model id, or a mapping with 'model_id'", field="hooks"
                 )
-            parse_model_id(model_id)
+            try:
+                parse_model_id(model_id)
+            except ValueError as error:
+                raise ConfigError(f"KeepLocal(route_to=...): {error}", field="hooks") from None
         self.route_to = route_to
         self.name = name
 
