@@ -24,6 +24,7 @@ from any_agent.hooks import (
     OutputGuardrail,
     PiiDetector,
     RunAborted,
+    ToolCallDenied,
     ToolInvocation,
     ask_in_terminal,
 )
@@ -269,3 +270,16 @@ def test_hooks_stream_through_unless_an_after_model_hook_must_see_the_text_first
     assert "".join(passed_deltas) == text and len(passed_deltas) == 3  # as the server sent them
     assert [event.text for event in held if event.kind == "text_delta"] == [text + "!"]
     assert [event.kind for event in held][-1] == "run_finished"
+
+
+class DeniesAModelCall(Hooks):
+    async def before_model_call(self, call: ModelCall) -> None:
+        raise ToolCallDenied("not a tool")
+
+
+def test_tool_call_denied_outside_before_tool_call_is_a_hook_bug() -> None:
+    with ScriptedLLM(plan(["ok"])) as llm, pytest.raises(AgentRunError) as caught:
+        _agent(llm, hooks=[DeniesAModelCall()]).run("Hi")
+    assert str(caught.value).startswith("hook DeniesAModelCall failed in before_model_call: TypeError: ToolCallDenied")
+    [chat] = caught.value.trace.operation_spans(attr.OP_CHAT)
+    assert chat.attributes[attr.ERROR_TYPE] == "hook_failed"

@@ -81,8 +81,8 @@ class HookChain:
     async def invoke(self, hook: Hooks, method: str, *args: Any) -> Any:
         """Call ``hook.method(*args)``, awaiting it if it is async.
 
-        `AbortRun` is stamped with the hook's name; any exception but the verdicts (`AbortRun`,
-        `ToolCallDenied`) becomes a `HookError` naming the hook.
+        `AbortRun` is stamped with the hook's name; any exception but the verdicts (`AbortRun`, and
+        `ToolCallDenied` from ``before_tool_call``) becomes a `HookError` naming the hook.
         """
         try:
             result = getattr(hook, method)(*args)
@@ -92,8 +92,11 @@ class HookChain:
             if abort.hook is None:
                 abort.hook = hook.hook_name
             raise
-        except ToolCallDenied:
-            raise
+        except ToolCallDenied as denied:
+            if method == "before_tool_call":
+                raise
+            error = TypeError(f"ToolCallDenied is a verdict on a tool call, raised from {method}: {denied}")
+            raise HookError(hook.hook_name, method, error) from denied
         except Exception as error:
             raise HookError(hook.hook_name, method, error) from error
         return result
