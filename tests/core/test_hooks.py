@@ -283,3 +283,23 @@ def test_tool_call_denied_outside_before_tool_call_is_a_hook_bug() -> None:
     assert str(caught.value).startswith("hook DeniesAModelCall failed in before_model_call: TypeError: ToolCallDenied")
     [chat] = caught.value.trace.operation_spans(attr.OP_CHAT)
     assert chat.attributes[attr.ERROR_TYPE] == "hook_failed"
+
+
+class Watcher(Hooks):
+    """Overrides every method, changes nothing."""
+
+    async def on_run_start(self, run: Any) -> None: ...
+    async def before_model_call(self, call: ModelCall) -> None: ...
+    async def after_model_call(self, call: ModelCall, response: ModelResponse) -> None: ...
+    async def before_tool_call(self, call: ToolInvocation) -> None: ...
+    async def after_tool_call(self, call: ToolInvocation, result: Any) -> None: ...
+    async def on_run_end(self, run: Any, trace: Any) -> None: ...
+
+
+def test_a_hook_that_changes_nothing_leaves_no_trace_and_the_same_run() -> None:
+    script = plan([[("get_weather", {"city": "Paris"})], [("get_weather", {"city": "Oslo"})]])
+    with ScriptedLLM(script) as llm:
+        watched = _agent(llm, tools=[get_weather], hooks=[Watcher()]).run("Weather?")
+        plain = _agent(llm, tools=[get_weather]).run("Weather?")
+    assert watched.normalized() == plain.normalized()
+    assert all(not span.events for span in watched.spans)

@@ -12,7 +12,6 @@ Without such a hook, chunks pass through as they come.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
@@ -20,7 +19,7 @@ from typing import Any
 
 from any_agent.errors import ModelStreamError
 from any_agent.hooks.base import AbortRun, ModelCall, RouteTarget
-from any_agent.hooks.chain import HookChain, HookError
+from any_agent.hooks.chain import HookChain, HookError, plain_copy
 from any_agent.model.base import Model, ModelRequest, WrapperModel
 from any_agent.model.fallback import FallbackModel
 from any_agent.model.route import ModelRoute
@@ -69,7 +68,7 @@ class HookedModel(WrapperModel):
             return request, self.inner, None
         route = self.inner.route(request)
         call = ModelCall(
-            copy.deepcopy(list(request.messages)),
+            plain_copy(list(request.messages)),
             dict(request.params),
             request.tools,
             str(route.model_id),
@@ -78,13 +77,14 @@ class HookedModel(WrapperModel):
         )
         model = self.inner
         for hook in self.hooks.before_model:
-            before = copy.deepcopy((call.messages, call.model_args))
+            # The hook edits its own copy; ``request`` holds the state before it (hooks never touch it).
             call._hook = hook.hook_name
             await self._invoke(request, hook, "before_model_call", call)
-            changes = [name for name, old, new in _fields(before, call) if old != new]
+            changes = [name for name, old, new in _fields(request, call) if old != new]
             if changes:
-                request = request.replace(messages=copy.deepcopy(call.messages), params=dict(call.model_args))
-                request.listener.request_edited(hook.hook_name, changes, request, before[0])
+                before = request.messages
+                request = request.replace(messages=plain_copy(call.messages), params=dict(call.model_args))
+                request.listener.request_edited(hook.hook_name, changes, request, before)
             if call.rerouted is not None:
                 target, reason, by = call.rerouted
                 call.rerouted = None
@@ -132,5 +132,5 @@ class HookedModel(WrapperModel):
         return stop
 
 
-def _fields(before: tuple[list[Any], dict[str, Any]], call: ModelCall) -> list[tuple[str, Any, Any]]:
-    return [("messages", before[0], call.messages), ("model_args", before[1], call.model_args)]
+def _fields(before: ModelRequest, call: ModelCall) -> list[tuple[str, Any, Any]]:
+    return [("messages", list(before.messages), call.messages), ("model_args", before.params, call.model_args)]

@@ -8,7 +8,6 @@ the ones the model wrote; its result is the one the model is sent.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,7 +16,7 @@ from opentelemetry import trace
 
 from any_agent.context import RunContext
 from any_agent.hooks.base import AbortRun, ToolCallDenied, ToolInvocation
-from any_agent.hooks.chain import HookChain, HookError
+from any_agent.hooks.chain import HookChain, HookError, plain_copy
 from any_agent.model.types import ToolCall
 from any_agent.tools.ledger import arguments_object
 from any_agent.tools.spec import ToolResult
@@ -45,7 +44,7 @@ async def hooked_tool_call(
     raw = call.arguments
     try:
         for hook in hooks.before_tool:
-            before = copy.deepcopy(invocation.arguments)
+            before = plain_copy(invocation.arguments)
             try:
                 await hooks.invoke(hook, "before_tool_call", invocation)
             except ToolCallDenied as denied:
