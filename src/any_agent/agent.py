@@ -258,7 +258,8 @@ class Agent:
             RunContext.deactivate(token)
         if run.hooks is not None and run.hooks.run_end:
             so_far = AgentTrace.from_spans(recorder.spans, final_output=output, framework=self.framework)
-            await run.hooks.run_ended(run, so_far)
+            with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
+                await run.hooks.run_ended(run, so_far)  # a judge agent's run nests in this one
 
         problem = self._problem(run, failure)
         secrets = self._model.secrets()
