@@ -8,6 +8,10 @@ adapter and the core. Worker processes, this tree's code and the checkout in ``$
 (e.g. ``git worktree add --detach /tmp/base HEAD``; several, separated by ``:``, are compared in
 the same run), run 5 runs at a time, each going first in turn; each ratio new / old is of
 medians, with a 95% bootstrap interval.
+
+With ``--hooks`` both workers run this tree, the new one's agent with one hook that overrides every
+method and changes nothing (`any_agent.hooks`): what a hook costs. Without hooks an agent has no hook
+layer at all; the plain comparison against the commit before hooks shows that costs nothing.
 """
 
 from __future__ import annotations
@@ -64,6 +68,21 @@ async def serve(framework: str) -> None:
     from any_agent import Agent, AgentConfig
     from any_agent.model.route import ModelRoute
 
+    hooks = []
+    if os.environ.get("CORE_COST_HOOKS"):
+        from any_agent.hooks import Hooks
+
+        class PassThrough(Hooks):
+            """Every method overridden, nothing changed: the price of the hook machinery itself."""
+
+            async def on_run_start(self, run: Any) -> None: ...
+            async def before_model_call(self, call: Any) -> None: ...
+            async def after_model_call(self, call: Any, response: Any) -> None: ...
+            async def before_tool_call(self, call: Any) -> None: ...
+            async def after_tool_call(self, call: Any, result: Any) -> None: ...
+            async def on_run_end(self, run: Any, trace: Any) -> None: ...
+
+        hooks.append(PassThrough())
     fake = FakeProvider()
     if inspect.iscoroutinefunction(ModelRoute.provider_for_this_loop):  # async since the lifetime change
 
@@ -82,6 +101,7 @@ async def serve(framework: str) -> None:
             api_key=SecretStr("not-needed"),
             instructions="You are a weather assistant.",
             tools=[weather],
+            **({"hooks": hooks} if hooks else {}),
         )
     )
     for _ in range(50):
@@ -97,8 +117,9 @@ async def serve(framework: str) -> None:
         print(" ".join(map(str, times)), flush=True)
 
 
-def _worker(framework: str, baseline: Path | None) -> subprocess.Popen[str]:
+def _worker(framework: str, baseline: Path | None, *, hooks: bool = False) -> subprocess.Popen[str]:
     env = {**os.environ, "CORE_COST_WORKER": framework, "CORE_COST_BASELINE": str(baseline or "")}
+    env["CORE_COST_HOOKS"] = "1" if hooks else ""
     process = subprocess.Popen(
         [sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
     )
@@ -106,12 +127,18 @@ def _worker(framework: str, baseline: Path | None) -> subprocess.Popen[str]:
     return process
 
 
-def compare(framework: str, reps: int) -> None:
-    """Driver: this tree against each checkout in ``$BENCH_BASELINE`` (``os.pathsep``-separated), interleaved."""
-    baselines = [Path(path) for path in os.environ["BENCH_BASELINE"].split(os.pathsep) if path]
-    workers = {"new": _worker(framework, None)}
-    for baseline in baselines:
-        workers[baseline.name if len(baselines) > 1 else "old"] = _worker(framework, baseline)
+def compare(framework: str, reps: int, *, hooks: bool = False) -> None:
+    """Driver: this tree against each checkout in ``$BENCH_BASELINE`` (``os.pathsep``-separated), interleaved.
+
+    ``hooks``: a hooked agent against a plain one, both this tree.
+    """
+    if hooks:
+        workers = {"new": _worker(framework, None, hooks=True), "old": _worker(framework, None)}
+    else:
+        baselines = [Path(path) for path in os.environ["BENCH_BASELINE"].split(os.pathsep) if path]
+        workers = {"new": _worker(framework, None)}
+        for baseline in baselines:
+            workers[baseline.name if len(baselines) > 1 else "old"] = _worker(framework, baseline)
     times: dict[str, list[int]] = {label: [] for label in workers}
     try:
         for rep in range(reps):
@@ -152,4 +179,9 @@ if __name__ == "__main__":
             _use_checkout(Path(os.environ["CORE_COST_BASELINE"]))
         asyncio.run(serve(os.environ["CORE_COST_WORKER"]))
     else:
-        compare(sys.argv[1] if len(sys.argv) > 1 else "tiny", int(sys.argv[2]) if len(sys.argv) > 2 else 150)
+        arguments = [argument for argument in sys.argv[1:] if argument != "--hooks"]
+        compare(
+            arguments[0] if arguments else "tiny",
+            int(arguments[1]) if len(arguments) > 1 else 150,
+            hooks="--hooks" in sys.argv,
+        )

@@ -25,6 +25,8 @@ from any_agent.errors import (
     RunCancelled,
     RunInterrupted,
 )
+from any_agent.hooks.base import AbortRun
+from any_agent.hooks.chain import HookChain
 from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.model.retry import RetryPolicy
 from any_agent.model.route import ModelRoute
@@ -96,6 +98,7 @@ class Agent:
             config = config.model_copy(update={"framework": framework.strip().lower()})
         _check_model_args(config.model_args)
         adapter_class = load_adapter(config.framework)
+        hooks = HookChain.of(config.hooks)
         model = ModelClient(
             config.model_id,
             api_base=config.api_base,
@@ -115,6 +118,7 @@ class Agent:
             ],
             fallback_policy=config.fallback_policy,
             constrained=config.constrained_decoding,
+            hooks=hooks,
         )
         tools = tool_specs(config.tools)
         mcp = mcp_toolbox(config.tools, reserved=[CATCH_ALL, *(tool.name for tool in tools)])
@@ -234,12 +238,15 @@ class Agent:
             input_messages=messages,
             span=span,
             records_content=content,
+            hooks=self._model.hooks,
         )
         token = run.activate()
         output: Any = None
         failure: BaseException | None = None
         try:
             with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
+                if run.hooks is not None:
+                    await run.hooks.run_started(run)
                 raw = await (await self._ready()).run(run)
             if run.failure is None and not run.turn_limit_hit:
                 output = coerce_output(raw, self.config.output_type)
@@ -253,9 +260,13 @@ class Agent:
             failure = error
         finally:
             RunContext.deactivate(token)
+        if run.hooks is not None and run.hooks.run_end:
+            so_far = AgentTrace.from_spans(recorder.spans, final_output=output, framework=self.framework)
+            with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
+                await run.hooks.run_ended(run, so_far)  # a judge agent's run nests in this one
 
         problem = self._problem(run, failure)
-        secrets = [secret for route in self._model.routes for secret in route.secrets()]
+        secrets = self._model.secrets()
         if problem is not None:
             problem = redact_text(problem, secrets)
         if problem is None:
@@ -264,7 +275,7 @@ class Agent:
                 span.set_attribute(attr.OUTPUT_MESSAGES, json.dumps(_output_messages(output), default=str))
         else:
             span.set_status(trace.StatusCode.ERROR, problem)
-            span.set_attribute(attr.ERROR_TYPE, "max_turns_exceeded" if run.turn_limit_hit else "run_failed")
+            span.set_attribute(attr.ERROR_TYPE, _error_type(run))
         span.end()
         result = AgentTrace.from_spans(recorder.spans, final_output=output, framework=self.framework)
         if problem is None:
@@ -273,6 +284,8 @@ class Agent:
         run_error: AgentRunError
         if run.turn_limit_hit:
             run_error = MaxTurnsExceeded(self.config.max_turns, trace=result, cause=cause)
+        elif isinstance(cause, AbortRun):
+            run_error = cause.error(cause, trace=result)
         else:
             run_error = AgentRunError(problem, trace=result, cause=cause)
         run_error.__cause__ = cause
@@ -317,6 +330,8 @@ class Agent:
             run.turn_limit_hit = True
         if run.turn_limit_hit:
             return f"max_turns={self.config.max_turns} exceeded"
+        if isinstance(run.failure, AbortRun):
+            return run.failure.describe()
         if run.failure is not None:
             return str(run.failure)
         if failure is None:
@@ -375,6 +390,13 @@ def _as_messages(prompt: RunInput) -> list[Message]:
                 "in the OpenAI chat format"
             )
     return cast(list[Message], messages)
+
+
+def _error_type(run: RunContext) -> str:
+    """The ``error.type`` of a failed run's ``invoke_agent`` span."""
+    if run.turn_limit_hit:
+        return "max_turns_exceeded"
+    return "run_aborted" if isinstance(run.failure, AbortRun) else "run_failed"
 
 
 def _output_messages(output: Any) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from any_agent.errors import ConfigError
+from any_agent.hooks.base import Hooks
 from any_agent.model.ids import parse_model_id
 from any_agent.tools.mcp.config import McpHttp, McpStdio, mcp_server_entry
 
@@ -113,11 +114,24 @@ class AgentConfig(BaseModel):
     """After a fallback served a call: ``stay`` on it for the rest of the run, or try the primary
     again first on every call (``primary_first``)."""
 
+    hooks: list[Hooks] = Field(default_factory=list)
+    """Hooks called at the run's boundaries, in this order (see `any_agent.hooks`): the run's start and
+    end, before and after each model call and each tool call. Instances of `Hooks` subclasses
+    (`InputGuardrail`, `ApproveTools`, `KeepLocal`, your own). In a config file, import paths of
+    instances or of classes that take no arguments, or mappings ``{class: path, args: {...}}``."""
+
     @field_validator("model_id")
     @classmethod
     def _check_model_id(cls, value: str) -> str:
         parse_model_id(value)
         return value
+
+    @field_validator("hooks", mode="before")
+    @classmethod
+    def _import_hooks(cls, value: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            return value
+        return [_hook(item, f"hooks[{index}]") for index, item in enumerate(value)]
 
     @field_validator("fallback_model_ids", mode="before")
     @classmethod
@@ -179,7 +193,9 @@ class AgentConfig(BaseModel):
 
     def to_file_data(self) -> dict[str, Any]:
         """The config as file data: callables as import paths, the API key left out."""
-        data = self.model_dump(exclude={"api_key", "tools", "output_type", "fallback_model_ids"}, exclude_defaults=True)
+        data = self.model_dump(
+            exclude={"api_key", "tools", "output_type", "fallback_model_ids", "hooks"}, exclude_defaults=True
+        )
         if self.fallback_model_ids:
             data["fallback_model_ids"] = [
                 fallback.model_dump(exclude={"api_key"}, exclude_none=True) for fallback in self.fallback_model_ids
@@ -231,6 +247,32 @@ def import_object(path: str, field: str) -> Any:
         except AttributeError:
             raise ValueError(f"{field}: module {module_name!r} has no attribute {attribute!r}") from None
     return target
+
+
+def _hook(item: Any, field: str) -> Any:
+    """A ``hooks`` entry as a hook.
+
+    An import path (of an instance, or of a class made with no arguments), or a mapping
+    ``{class: path, args: {...}}``.
+    """
+    if isinstance(item, dict):
+        unknown = item.keys() - {"class", "args"}
+        if "class" not in item or unknown:
+            raise ValueError(f"{field}: a hook given as a mapping has 'class' (an import path) and maybe 'args'")
+        made = import_object(item["class"], field)
+        if not isinstance(made, type):
+            raise ValueError(f"{field}: {item['class']!r} is not a class")
+        try:
+            return made(**item.get("args", {}))
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{field}: {item['class']}(**args) failed: {error}") from None
+    if isinstance(item, str):
+        item = import_object(item, field)
+    if isinstance(item, type) and issubclass(item, Hooks):
+        return item()
+    if not isinstance(item, Hooks):
+        raise ValueError(f"{field}: {item!r} is not a hook; subclass any_agent.hooks.Hooks and pass an instance")
+    return item
 
 
 def _import_path(obj: Any) -> str:

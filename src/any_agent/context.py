@@ -25,6 +25,7 @@ from any_agent.tracing.content import capture_content
 
 if TYPE_CHECKING:
     from any_agent.config import AgentConfig
+    from any_agent.hooks.chain import HookChain
     from any_agent.streaming.sink import EventSink
 
 __all__ = ["RunContext", "current_run"]
@@ -78,6 +79,8 @@ class RunContext:
     """Whether the run's spans record message contents (see `any_agent.tracing.content`)."""
     events: EventSink | None = field(default_factory=_take_event_sink, repr=False)
     """Where a streamed run's boundaries put its events (see `any_agent.streaming`); None otherwise."""
+    hooks: HookChain | None = field(default=None, repr=False)
+    """The agent's hooks (see `any_agent.hooks`); None when it has none, and the boundaries skip them."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _calls: set[asyncio.Task[object]] = field(default_factory=set, repr=False)
 

@@ -138,6 +138,12 @@ def run(
     stream: Annotated[
         bool, typer.Option("--stream", "-s", help="Print the answer's tokens as they arrive and each tool call live.")
     ] = False,
+    approve: Annotated[
+        bool,
+        typer.Option(
+            "--approve", help="Ask before every tool call (shows the tool and its arguments; y runs it, n denies it)."
+        ),
+    ] = False,
 ) -> None:
     """Run one agent file, showing each model call and tool call as it happens.
 
@@ -160,6 +166,7 @@ def run(
             out=_console(),
             err=_console(stderr=True),
             stream=stream,
+            approve=approve,
         )
     )
 

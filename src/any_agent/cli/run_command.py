@@ -6,6 +6,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from any_agent.cli.pipes import OutputClosed
 from any_agent.cli.render import format_output, span_line, summary_line
 from any_agent.config import AgentConfig
 from any_agent.errors import AgentRunError, ConfigError, RunCancelled, RunInterrupted
+from any_agent.hooks.approval import ApproveTools, Decision, ask_in_terminal
+from any_agent.hooks.base import ToolInvocation
 from any_agent.model.local import watch_starts
 from any_agent.streaming import ModelResponseEvent, RunFinished, TextDeltaEvent, ToolCallEvent, ToolResultEvent
 from any_agent.tracing import attributes as attr
@@ -86,8 +89,12 @@ def run_command(
     out: Console,
     err: Console,
     stream: bool = False,
+    approve: bool = False,
 ) -> int:
-    """Run the agent file; print progress to ``err``, the answer to ``out``; return the exit code."""
+    """Run the agent file; print progress to ``err``, the answer to ``out``; return the exit code.
+
+    With ``approve``, every tool call waits for a y/n on the terminal (standard input) first.
+    """
     try:
         agent_file = load_agent_file(path, framework=framework, model=model)
     except ConfigError as error:
@@ -98,6 +105,8 @@ def run_command(
         return exit_codes.USAGE
     context, _ = model_context(agent_file, offline=offline, model_given=model is not None, err=err, prompt=text)
     with context as config:
+        if approve:
+            config = config.model_copy(update={"hooks": [*config.hooks, ApproveTools(ask=_terminal_asker(err))]})
         try:
             agent = Agent.create(config)
         except ConfigError as error:
@@ -111,7 +120,7 @@ def run_command(
             if stream:
                 trace, failure, shown = _run_streamed(agent, text, out, err)
             else:
-                (trace, failure), shown = _run_live(agent, text, err), False
+                (trace, failure), shown = _run_live(agent, text, err, spinner=not approve), False
         except RunInterrupted as interrupted:  # Ctrl-C: the partial trace is still worth keeping
             if trace_out is not None:
                 interrupted.trace.save(trace_out)
@@ -132,7 +141,18 @@ def run_command(
     return exit_codes.OK
 
 
-def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, AgentRunError | None]:
+def _terminal_asker(err: Console) -> Callable[[ToolInvocation], Decision]:
+    """``--approve``'s question: on ``err``, answered on standard input (a pipe of answers works too)."""
+
+    def ask(call: ToolInvocation) -> Decision:
+        return ask_in_terminal(call, read=sys.stdin, write=err.file)
+
+    return ask
+
+
+def _run_live(
+    agent: Agent, prompt: str, err: Console, *, spinner: bool = True
+) -> tuple[AgentTrace, AgentRunError | None]:
     turns = 0
     closed = False  # stderr's reader went away: stop printing, cancel the run
     running: tuple[asyncio.AbstractEventLoop, asyncio.Task[AgentTrace]] | None = None
@@ -161,7 +181,8 @@ def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, Agen
         running = (asyncio.get_running_loop(), task)
         return await agent.run_async(prompt)
 
-    status = err.status("running…")
+    status = err.status("running…")  # not with questions on the terminal: it would draw over them
+    shown_status: AbstractContextManager[object] = status if spinner else nullcontext()
 
     def loading(model: str, phase: str, seconds: float) -> None:
         # A local model's first call loads it (seconds to minutes): say so instead of looking stuck.
@@ -176,7 +197,7 @@ def _run_live(agent: Agent, prompt: str, err: Console) -> tuple[AgentTrace, Agen
 
     # stdout is for the answer alone: whatever a framework prints goes to stderr.
     # `with agent` stops the agent's MCP servers as soon as the run ends.
-    with agent, span_listener(show), watch_starts(loading), status, contextlib.redirect_stdout(sys.stderr):
+    with agent, span_listener(show), watch_starts(loading), shown_status, contextlib.redirect_stdout(sys.stderr):
         try:
             return run_sync(run()), None
         except AgentRunError as error:

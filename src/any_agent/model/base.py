@@ -46,6 +46,20 @@ class CallListener:
     def route_defaults(self, route: ModelRoute, params: Mapping[str, Any]) -> None:
         """``route`` added completion parameters of its own (a ``local:`` model's output bound)."""
 
+    def request_edited(
+        self, hook: str, changes: Sequence[str], request: ModelRequest, messages_before: Sequence[Message]
+    ) -> None:
+        """Hook ``hook`` changed the call's ``changes`` (``messages``, ``model_args``); ``request`` is sent."""
+
+    def response_replaced(self, hook: str, original: ModelResponse, response: ModelResponse) -> None:
+        """Hook ``hook`` replaced the model's answer ``original`` with ``response``."""
+
+    def rerouted(self, hook: str, original: ModelRoute, route: ModelRoute, reason: str) -> None:
+        """Hook ``hook`` sent the call to ``route`` instead of ``original``, for ``reason``."""
+
+    def hook_stopped(self, hook: str, error_type: str, reason: str) -> None:
+        """Hook ``hook`` ended the run during this call (``error_type``: ``run_aborted``, ``hook_failed``)."""
+
 
 SILENT = CallListener()
 """The listener of a request nobody listens to."""

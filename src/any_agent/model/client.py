@@ -6,6 +6,7 @@ layers that do the work (`_compose`, the one place they are put together), outer
 
 - `RunAccountingModel`: ``max_turns``, the run's first failure, the route the ``stay`` policy keeps;
 - `InstrumentedModel`: the ``chat`` span and the call's cost;
+- `HookedModel`: the agent's model hooks (with hooks that act on model calls only);
 - `FallbackModel`: the next route after a failure another model can fix (with fallbacks only);
 - per route, `ConstrainedModel` (constrained decoding, on routes that use it), `RetryingModel`
   (retries with backoff, per `RetryPolicy`) and `ProviderModel` (the any-llm call).
@@ -16,11 +17,15 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from any_agent._portal import run_sync
+from any_agent.config import FallbackModel as FallbackEntry
 from any_agent.context import RunContext, current_run
-from any_agent.errors import ModelCallError
+from any_agent.errors import ConfigError, ModelCallError
+from any_agent.hooks.base import RouteTarget
+from any_agent.hooks.chain import HookChain
+from any_agent.hooks.model_layer import HookedModel
 from any_agent.model.accounting import RunAccountingModel, TurnLimitReached
 from any_agent.model.base import Model, ModelRequest, json_schema_format
 from any_agent.model.constraining import ConstrainedModel
@@ -61,6 +66,7 @@ class ModelClient:
         fallbacks: Sequence[ModelRoute] = (),
         fallback_policy: FallbackPolicy = "stay",
         constrained: bool | None = None,
+        hooks: HookChain | None = None,
     ) -> None:
         self.primary = ModelRoute(model_id, api_base=api_base, api_key=api_key, constrained=constrained)
         self.routes: list[ModelRoute] = [self.primary, *fallbacks]
@@ -68,23 +74,47 @@ class ModelClient:
         self.model_args = dict(model_args or {})
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
+        self.hooks = hooks
+        self.hook_routes: dict[tuple[str, str | None], ModelRoute] = {}
+        """The routes hooks reroute calls to, each built once (`HookChain.routes` are built now)."""
         for route in self.routes:
             route.check()
+        for target in hooks.routes() if hooks is not None else ():
+            self._hook_route(target)
         self._model = self._compose()
 
     def _compose(self) -> Model:
         """The layers, put together (see the module docstring for what each does)."""
-        per_route: list[Model] = []
-        for route in self.routes:
-            provider = ProviderModel(route, timeout=self.timeout, pinned=self.model_args)
-            model: Model = RetryingModel(provider, self.retry)
-            if route.constrained:
-                model = ConstrainedModel(model, route.schema_style)
-            per_route.append(model)
+        per_route = [self._route_model(route) for route in self.routes]
         chain = per_route[0] if len(per_route) == 1 else FallbackModel(per_route)
+        if self.hooks is not None and self.hooks.on_models:
+            chain = HookedModel(chain, self.hooks, self._hook_route)
         return RunAccountingModel(
             InstrumentedModel(chain), stay_on_fallback=self.fallback_policy == "stay", single_route=len(per_route) == 1
         )
+
+    def _route_model(self, route: ModelRoute) -> Model:
+        """The layers of one route: provider, retries, and constrained decoding where it applies."""
+        model: Model = RetryingModel(ProviderModel(route, timeout=self.timeout, pinned=self.model_args), self.retry)
+        return ConstrainedModel(model, route.schema_style) if route.constrained else model
+
+    def _hook_route(self, target: RouteTarget) -> tuple[ModelRoute, Model]:
+        """The route a hook reroutes a call to, and its layers (built, and checked, once per target)."""
+        try:
+            entry = FallbackEntry.model_validate({"model_id": target} if isinstance(target, str) else target)
+        except ValidationError as error:
+            raise ConfigError(f"a hook's route {target!r} is not a model: {error}", field="hooks") from None
+        key = (entry.model_id, entry.api_base)
+        route = self.hook_routes.get(key)
+        if route is None:
+            route = ModelRoute(entry.model_id, api_base=entry.api_base, api_key=entry.api_key, field="hooks")
+            route.check()
+            self.hook_routes[key] = route
+        return route, self._route_model(route)
+
+    def secrets(self) -> list[str]:
+        """Every key the client's routes may send (masked in errors)."""
+        return [secret for route in (*self.routes, *self.hook_routes.values()) for secret in route.secrets()]
 
     def __repr__(self) -> str:
         return f"ModelClient({str(self.model_id)!r}, api_base={self.api_base!r})"
@@ -133,7 +163,7 @@ class ModelClient:
             return await self._model.request(request)
         except ModelCallError as error:
             # The provider may echo the key; a run's error is masked again in `Agent.run_async`.
-            redact_chain(error, [secret for route in self.routes for secret in route.secrets()])
+            redact_chain(error, self.secrets())
             raise
 
     def stream(
@@ -172,7 +202,7 @@ class ModelClient:
 
     async def aclose(self) -> None:
         """Close the provider clients of every route; the next call opens new ones."""
-        for route in self.routes:
+        for route in (*self.routes, *self.hook_routes.values()):
             await route.aclose()
 
     def complete_sync(

@@ -144,6 +144,40 @@ class _SpanListener(CallListener):
         )
         self.forward.route_defaults(route, params)
 
+    def request_edited(
+        self, hook: str, changes: Sequence[str], request: ModelRequest, messages_before: Sequence[Message]
+    ) -> None:
+        content = capture_content()
+        event: dict[str, Any] = {"hook": hook, "changes": list(changes)}
+        if content and "messages" in changes:
+            event["messages_before"] = json.dumps(input_messages(messages_before), default=str)
+        self.span.add_event(attr.HOOK_EVENT, event)
+        self.span.set_attributes(
+            _request_attributes(self.route, request.messages, request.params, request.response_format, content)
+        )
+        self.forward.request_edited(hook, changes, request, messages_before)
+
+    def response_replaced(self, hook: str, original: ModelResponse, response: ModelResponse) -> None:
+        event: dict[str, Any] = {"hook": hook, "changes": ["response"]}
+        if capture_content():
+            event["response_before"] = json.dumps(output_messages(original), default=str)
+        self.span.add_event(attr.HOOK_EVENT, event)
+        self.forward.response_replaced(hook, original, response)
+
+    def rerouted(self, hook: str, original: ModelRoute, route: ModelRoute, reason: str) -> None:
+        moved = {"hook": hook, "from": str(original.model_id), "to": str(route.model_id), "reason": reason}
+        self.span.add_event(attr.REROUTE_EVENT, moved)
+        self.span.update_name(f"{attr.OP_CHAT} {route.model_id.model}")
+        self.span.set_attributes(_route_attributes(route))
+        self.route = route
+        self.forward.rerouted(hook, original, route, reason)
+
+    def hook_stopped(self, hook: str, error_type: str, reason: str) -> None:
+        self.span.add_event(attr.ABORT_EVENT, {"hook": hook, "reason": reason})
+        self.span.set_status(trace.StatusCode.ERROR, reason)
+        self.span.set_attribute(attr.ERROR_TYPE, error_type)
+        self.forward.hook_stopped(hook, error_type, reason)
+
 
 def _record_failure(span: trace.Span, error: ModelCallError) -> None:
     span.set_status(trace.StatusCode.ERROR, str(error))

@@ -4,8 +4,8 @@ Frameworks decide some tool outcomes themselves (a call of a tool that does not 
 they cannot parse) and word them each their own way, so the same model would see a different
 conversation on each framework. Here the core decides them all: an adapter's tool bridge hands
 every call to `Toolset.dispatch`, which finds the call the model wrote (`CallLedger`), answers an
-unknown tool with `unknown_tool_message`, validates the raw arguments and runs the tool, each
-traced as an ``execute_tool`` span.
+unknown tool with `unknown_tool_message`, validates the raw arguments and runs the tool (between the
+agent's tool hooks, if it has any: `any_agent.hooks.tool_step`), each traced as an ``execute_tool`` span.
 
 Frameworks that answer unknown tools on their own get the model's calls through `handover`, which
 renames a call of an unknown tool to the catch-all tool (`CATCH_ALL`, bridged like any tool but
@@ -16,12 +16,14 @@ same thing everywhere. The history shows the model its own call again (`CallLedg
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from any_agent._portal import run_sync
 from any_agent.context import RunContext, current_run
+from any_agent.hooks.tool_step import hooked_tool_call
 from any_agent.model.types import ModelResponse, ToolCall
 from any_agent.streaming.relay import tool_finished, tool_starting
 from any_agent.tools.ledger import CATCH_ALL, arguments_object
@@ -117,6 +119,10 @@ class Toolset:
     async def _run(self, call: ToolCall, run: RunContext | None) -> ToolResult:
         spec = self.by_name.get(call.name)
         if spec is not None:
+            hooks = run.hooks if run is not None else None
+            if hooks is not None and hooks.on_tools:
+                step = functools.partial(hooked_tool_call, hooks, call, run, spec._execute)
+                return await spec.traced(call.arguments, call.id or None, run, step)
             return await spec.call(call.arguments, call_id=call.id or None, run=run)
         unknown = dataclasses.replace(self.catch_all, name=call.name, description="")
         result = ToolResult(unknown_tool_message(call.name, self.names), is_error=True, error_type=UNKNOWN_TOOL_ERROR)

@@ -12,6 +12,7 @@ from opentelemetry.semconv._incubating.attributes import gen_ai_attributes as ge
 from opentelemetry.semconv.attributes.error_attributes import ERROR_TYPE
 
 __all__ = [
+    "ABORT_EVENT",
     "AGENT_DESCRIPTION",
     "AGENT_NAME",
     "CONVERSATION_ID",
@@ -20,6 +21,7 @@ __all__ = [
     "FALLBACK_EVENT",
     "FRAMEWORK",
     "FRAMEWORK_SPAN_PREFIX",
+    "HOOK_EVENT",
     "INPUT_MESSAGES",
     "INPUT_TOKENS",
     "LOCAL_SERVER_START_EVENT",
@@ -33,6 +35,7 @@ __all__ = [
     "OUTPUT_TYPE",
     "PROVIDER_NAME",
     "REQUEST_MODEL",
+    "REROUTE_EVENT",
     "RESPONSE_FINISH_REASONS",
     "RESPONSE_ID",
     "RESPONSE_MODEL",
@@ -43,6 +46,7 @@ __all__ = [
     "TOOL_CALL_ARGUMENTS",
     "TOOL_CALL_ID",
     "TOOL_CALL_RESULT",
+    "TOOL_DENIED_EVENT",
     "TOOL_DESCRIPTION",
     "TOOL_NAME",
     "TOOL_TYPE",
@@ -95,5 +99,17 @@ duration_seconds), so a slow first call shows where its time went."""
 THREAD_ABANDONED_EVENT: Final = "any_agent.thread_abandoned"
 """Event on an ``execute_tool`` span whose run was cancelled while the synchronous tool's thread still
 ran: Python cannot stop a thread, so it was left to finish on its own (attributes: reason)."""
+HOOK_EVENT: Final = "any_agent.hook"
+"""Event on a ``chat`` or ``execute_tool`` span whose call a hook changed (attributes: hook, changes:
+which of ``messages``, ``model_args``, ``response``, ``arguments``, ``result``; with content capture
+on, what was there before: ``messages_before``, ``response_before``, ``arguments_before``,
+``result_before``). The span itself shows what was really sent and returned."""
+REROUTE_EVENT: Final = "any_agent.reroute"
+"""Event on a ``chat`` span that a hook (such as `KeepLocal`) sent to another model (attributes: hook,
+from, to, reason; the reason never holds the call's content)."""
+TOOL_DENIED_EVENT: Final = "any_agent.tool_denied"
+"""Event on an ``execute_tool`` span whose call a hook denied (attributes: hook, reason)."""
+ABORT_EVENT: Final = "any_agent.run_aborted"
+"""Event on the span during which a hook ended the run (attributes: hook, reason)."""
 FRAMEWORK_SPAN_PREFIX: Final = "any_agent.framework."
 """Spans an adapter emits of its own are named with this prefix; comparisons leave them out."""

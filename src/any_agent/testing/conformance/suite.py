@@ -46,6 +46,7 @@ from any_agent.config import FallbackModel
 from any_agent.registry import load_adapter
 from any_agent.testing import ChatRequest, Fault, Reply, ScriptedLLM, ScriptedToolCall, plan
 from any_agent.testing.conformance.failures import FailureChecks
+from any_agent.testing.conformance.hooks_suite import HookConformance
 from any_agent.testing.conformance.runner import (
     expected_steps,
     reference,
@@ -61,7 +62,7 @@ from any_agent.tracing import attributes as attr
 __all__ = ["ConformanceSuite"]
 
 
-class ConformanceSuite(FailureChecks):
+class ConformanceSuite(FailureChecks, HookConformance):
     """Subclass it with ``framework = "<name>"`` (and a name starting with ``Test``) to run the suite."""
 
     framework: ClassVar[str]
