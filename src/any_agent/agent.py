@@ -34,6 +34,7 @@ from any_agent.redaction import redact_chain, redact_text
 from any_agent.registry import load_adapter
 from any_agent.streaming.events import RunEvent
 from any_agent.streaming.run import stream_run, stream_run_sync
+from any_agent.tools.agent_tool import agent_refs, agent_tool, check_nesting, is_agent
 from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tools.mcp import mcp_toolbox
 from any_agent.tools.spec import ToolSpec, tool_specs
@@ -113,7 +114,7 @@ class Agent:
             fallback_policy=config.fallback_policy,
             constrained=config.constrained_decoding,
         )
-        tools = tool_specs(config.tools)
+        tools = tool_specs(_agents_as_tools(config))
         mcp = mcp_toolbox(config.tools, reserved=[CATCH_ALL, *(tool.name for tool in tools)])
         if mcp is not None:
             # MCP tools are known once their servers run: build the adapter on first use.
@@ -164,12 +165,18 @@ class Agent:
         if self._mcp is not None:
             await self._mcp.aclose()
         await self._model.aclose()
+        if self._adapter is not None:
+            for inner in agent_refs(self._adapter.tools):
+                await inner.aclose()  # the agents its tools created from configs
 
     def close(self) -> None:
         """`aclose`, for synchronous code."""
         if self._mcp is not None:
             self._mcp.close()
         run_sync(self._model.aclose())
+        if self._adapter is not None:
+            for inner in agent_refs(self._adapter.tools):
+                run_sync(inner.aclose())
 
     def serve_mcp(self, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
         """Serve this agent as a tool to MCP clients over streamable HTTP, until interrupted.
@@ -341,6 +348,16 @@ def _build(adapter_class: type[Adapter], config: AgentConfig, model: ModelClient
             f"the {config.framework} adapter could not build the agent: {type(error).__name__}: {error}",
             field="agent_args" if config.agent_args else None,
         ) from error
+
+
+def _agents_as_tools(config: AgentConfig) -> list[Any]:
+    """The config's tools with each agent among them (an `Agent`, an `AgentConfig`) made a tool."""
+    if not any(is_agent(tool) for tool in config.tools):
+        return list(config.tools)
+    check_nesting(config)
+    return [
+        agent_tool(tool, field=f"tools[{index}]") if is_agent(tool) else tool for index, tool in enumerate(config.tools)
+    ]
 
 
 def _check_model_args(model_args: Mapping[str, Any]) -> None:
