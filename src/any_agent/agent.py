@@ -34,6 +34,7 @@ from any_agent.redaction import redact_chain, redact_text
 from any_agent.registry import load_adapter
 from any_agent.streaming.events import RunEvent
 from any_agent.streaming.run import stream_run, stream_run_sync
+from any_agent.tools.a2a import A2AAgentTool
 from any_agent.tools.agent_tool import agent_refs, agent_tool, check_nesting, is_agent
 from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tools.mcp import mcp_toolbox
@@ -351,12 +352,17 @@ def _build(adapter_class: type[Adapter], config: AgentConfig, model: ModelClient
 
 
 def _agents_as_tools(config: AgentConfig) -> list[Any]:
-    """The config's tools with each agent among them (an `Agent`, an `AgentConfig`) made a tool."""
-    if not any(is_agent(tool) for tool in config.tools):
+    """The config's tools, each agent among them (`Agent`, `AgentConfig`, `A2AAgentTool`) made a tool."""
+    if not any(is_agent(tool) or isinstance(tool, A2AAgentTool) for tool in config.tools):
         return list(config.tools)
     check_nesting(config)
     return [
-        agent_tool(tool, field=f"tools[{index}]") if is_agent(tool) else tool for index, tool in enumerate(config.tools)
+        agent_tool(tool, field=f"tools[{index}]")
+        if is_agent(tool)
+        else tool.tool_spec(field=f"tools[{index}]")
+        if isinstance(tool, A2AAgentTool)
+        else tool
+        for index, tool in enumerate(config.tools)
     ]
 
 

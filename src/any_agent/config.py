@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, V
 
 from any_agent.errors import ConfigError
 from any_agent.model.ids import parse_model_id
+from any_agent.tools.a2a import A2AAgentTool
 from any_agent.tools.mcp.config import McpHttp, McpStdio, mcp_server_entry
 
 __all__ = ["AgentConfig", "FallbackModel", "import_object"]
@@ -87,15 +88,15 @@ class AgentConfig(BaseModel):
     """The provider's API key. When unset, any-llm reads the provider's usual environment variable.
     It is a secret: never printed, serialized, logged or put in a span."""
 
-    tools: list[ToolLike | McpStdio | McpHttp | AgentConfig | AgentLike] = Field(default_factory=list)
+    tools: list[ToolLike | McpStdio | McpHttp | AgentConfig | AgentLike | A2AAgentTool] = Field(default_factory=list)
     """Python callables (sync or async) the agent may call, MCP servers whose tools it may call, and
     other agents (an `Agent`, or an `AgentConfig` created on first call) it may hand tasks to, each
     on its own framework (see docs/multi-agent.md). In a config file, import paths such as
     ``package.module:function`` for callables, mappings for MCP servers (``command``/``args``/``env``
     for a stdio server, ``url``/``headers`` for a streamable-HTTP one; see `McpStdio` and `McpHttp`),
-    and the path of another agent file (``researcher.yaml``, relative to this file) or an inline
-    agent (a mapping with a ``model_id``). Each callable needs type hints; its docstring describes
-    it to the model."""
+    the path of another agent file (``researcher.yaml``, relative to this file) or an inline
+    agent (a mapping with a ``model_id``), and remote A2A agents (``{a2a: URL}``; see `A2AAgentTool`).
+    Each callable needs type hints; its docstring describes it to the model."""
 
     output_type: type[BaseModel] | None = None
     """A pydantic model the final answer must fit (structured output). In a config file, an import
@@ -208,6 +209,8 @@ class AgentConfig(BaseModel):
             data["tools"] = [
                 tool.model_dump(mode="json", exclude_defaults=True)
                 if isinstance(tool, McpStdio | McpHttp)
+                else {"a2a": tool.url, **tool.model_dump(exclude={"url"}, exclude_defaults=True)}
+                if isinstance(tool, A2AAgentTool)
                 else tool.to_file_data()
                 if isinstance(tool, AgentConfig)
                 else tool.config.to_file_data()
@@ -228,6 +231,8 @@ def _tool_entry(item: Any, index: int, folder: str | None) -> Any:
         return AgentConfig.from_file(path if path.is_absolute() or folder is None else Path(folder) / path)
     if isinstance(item, str):
         return import_object(item, "tools")
+    if isinstance(item, dict) and "a2a" in item:
+        return A2AAgentTool(**{("url" if key == "a2a" else key): value for key, value in item.items()})
     if isinstance(item, dict) and "model_id" in item:
         return AgentConfig.model_validate(item, context={"folder": folder})
     if isinstance(item, dict):

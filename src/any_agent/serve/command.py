@@ -1,4 +1,4 @@
-"""``any-agent serve AGENT_FILE --mcp``: an agent file served to MCP clients until Ctrl-C."""
+"""``any-agent serve AGENT_FILE --mcp`` (or ``--a2a``): an agent file served to MCP or A2A clients until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def serve_command(
     model: str | None,
     tool_name: str | None = None,
     offline: bool = False,
+    a2a: bool = False,
     err: Console,
 ) -> int:
     """Serve the agent file until interrupted; progress and errors go to ``err``; return the exit code.
@@ -37,8 +38,8 @@ def serve_command(
     """
     from any_agent.cli.run_command import model_context
 
-    if not mcp:
-        err.print(Text("error: say how to serve the agent: --mcp (streamable-HTTP MCP) is the one way so far", "red"))
+    if mcp == a2a:
+        err.print(Text("error: say how to serve the agent: --mcp (streamable-HTTP MCP) or --a2a (Agent2Agent)", "red"))
         return exit_codes.USAGE
     if offline and model:
         err.print(Text("error: --offline and --model exclude each other", style="red"))
@@ -55,7 +56,30 @@ def serve_command(
         except ConfigError as error:
             err.print(Text(f"error: {error}", style="red"))
             return exit_codes.USAGE
+        if a2a:
+            return _serve_a2a(agent, host=host, port=port, err=err)
         return _serve(agent, host=host, port=port, tool_name=tool_name, err=err)
+
+
+def _serve_a2a(agent: Agent, *, host: str, port: int, err: Console) -> int:
+    from any_agent.serve.a2a import serve_a2a
+
+    def announce(url: str) -> None:  # only once the port is ours and the agent's MCP servers run
+        serving = f"Serving agent {agent.config.name!r} ({agent.framework}) over A2A at {url}"
+        err.print(Text(f"{serving}; Ctrl-C stops."), soft_wrap=True)
+
+    try:
+        serve_a2a(agent, host=host, port=port, on_ready=announce)
+    except ConfigError as error:  # the a2a extra is not installed
+        err.print(Text(f"error: {error}", style="red"))
+        return exit_codes.USAGE
+    except OSError as error:
+        err.print(Text(f"error: {error}", style="red"))
+        return exit_codes.USAGE
+    except Exception as error:  # a server that fails to start...: say so, not a traceback
+        err.print(Text(f"error: serving failed: {type(error).__name__}: {error}", style="red"))
+        return exit_codes.FAILED
+    return exit_codes.OK
 
 
 def _serve(agent: Agent, *, host: str, port: int, tool_name: str | None, err: Console) -> int:

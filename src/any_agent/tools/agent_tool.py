@@ -162,7 +162,7 @@ def agent_tool(tool: AgentLike | AgentConfig, *, field: str = "tools") -> ToolSp
         output = result.final_output
         return output.model_dump_json() if isinstance(output, BaseModel) else output
 
-    return ToolSpec(name, description, parameters, execute, _validate_input, source=ref)
+    return ToolSpec(name, description, parameters, execute, validate_agent_input, source=ref)
 
 
 class _AgentInput(BaseModel):
@@ -173,7 +173,8 @@ class _AgentInput(BaseModel):
     input: str
 
 
-def _validate_input(arguments: dict[str, Any]) -> dict[str, Any]:
+def validate_agent_input(arguments: dict[str, Any]) -> dict[str, Any]:
+    """Check an agent tool's arguments: one ``input`` string, nothing else."""
     return _AgentInput.model_validate(arguments).model_dump()
 
 

@@ -1,0 +1,140 @@
+"""A2A: an agent served with the official a2a-sdk's server, called with its own client and as a tool."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from a2a.client import A2ACardResolver, ClientConfig, ClientFactory
+from a2a.helpers import get_stream_response_text
+from a2a.types import Message, Part, Role, SendMessageRequest, StreamResponse, TaskState
+
+from any_agent import Agent, AgentConfig
+from any_agent.serve.a2a import A2AAgentServer
+from any_agent.testing import ChatRequest, Reply, ScriptedLLM
+from any_agent.tools.a2a import A2AAgentTool
+from any_agent.tracing import attributes as attr
+from tests.multi_agent.scripts import RESEARCHER_ANSWER, TASK, writer_and_researcher
+
+
+@pytest.fixture
+def llm() -> Iterator[ScriptedLLM]:
+    with ScriptedLLM(writer_and_researcher) as server:
+        yield server
+
+
+def _endpoint(llm: ScriptedLLM) -> dict[str, str]:
+    return {"model_id": llm.model_id, "api_base": llm.base_url, "api_key": "test-key"}
+
+
+@pytest.fixture
+def served(llm: ScriptedLLM) -> Iterator[A2AAgentServer]:
+    researcher = Agent.create(
+        AgentConfig(**_endpoint(llm), name="researcher", description="Finds facts.", framework="langgraph")
+    )
+    with A2AAgentServer(researcher) as server:
+        yield server
+
+
+async def _send(url: str, text: str, *, context_id: str, streaming: bool) -> list[StreamResponse]:
+    async with httpx.AsyncClient(timeout=30) as http:
+        card = await A2ACardResolver(httpx_client=http, base_url=url).get_agent_card()
+        client = ClientFactory(ClientConfig(streaming=streaming, httpx_client=http)).create(card)
+        message = Message(
+            role=Role.ROLE_USER, parts=[Part(text=text)], message_id=uuid.uuid4().hex, context_id=context_id
+        )
+        try:
+            return [response async for response in client.send_message(SendMessageRequest(message=message))]
+        finally:
+            await client.close()
+
+
+async def test_the_card_describes_the_agent(served: A2AAgentServer) -> None:
+    async with httpx.AsyncClient() as http:
+        card = await A2ACardResolver(httpx_client=http, base_url=served.url).get_agent_card()
+    assert (card.name, card.description) == ("researcher", "Finds facts.")
+    assert [(skill.id, skill.description, list(skill.tags)) for skill in card.skills] == [
+        ("researcher", "Finds facts.", ["langgraph"])
+    ]
+    assert card.capabilities.streaming
+    assert [(item.protocol_binding, item.url) for item in card.supported_interfaces] == [("JSONRPC", served.url)]
+
+
+async def test_a_message_gets_the_agents_answer(served: A2AAgentServer) -> None:
+    (response,) = await _send(served.url, "Anything?", context_id="c1", streaming=False)
+    assert response.task.status.state == TaskState.TASK_STATE_COMPLETED
+    assert get_stream_response_text(response, delimiter="") == RESEARCHER_ANSWER
+
+
+async def test_a_streaming_client_gets_the_text_as_it_is_generated(served: A2AAgentServer) -> None:
+    responses = await _send(served.url, "Anything?", context_id="c1", streaming=True)
+    chunks = [get_stream_response_text(item) for item in responses if item.HasField("artifact_update")]
+    assert len([chunk for chunk in chunks if chunk]) > 1  # the scripted model streams in several chunks
+    assert "".join(chunks) == RESEARCHER_ANSWER
+    assert responses[-1].status_update.status.state == TaskState.TASK_STATE_COMPLETED
+
+
+async def test_messages_with_one_context_id_are_one_conversation(served: A2AAgentServer, llm: ScriptedLLM) -> None:
+    await _send(served.url, "First question", context_id="kept", streaming=False)
+    await _send(served.url, "Second question", context_id="kept", streaming=True)
+    await _send(served.url, "Elsewhere", context_id="other", streaming=False)
+    conversations = [[message.get("content") for message in request.messages] for request in llm.requests]
+    assert conversations[1] == ["First question", RESEARCHER_ANSWER, "Second question"]
+    assert conversations[2] == ["Elsewhere"]
+
+
+async def test_a_failed_run_fails_the_task(llm: ScriptedLLM) -> None:
+    def never_stops(request: ChatRequest) -> Reply:
+        from any_agent.testing import ScriptedToolCall
+
+        return Reply(tool_calls=[ScriptedToolCall("lookup", {"topic": "x"})])
+
+    def lookup(topic: str) -> str:
+        """Look a topic up."""
+        return topic
+
+    llm.handler = never_stops
+    agent = Agent.create(AgentConfig(**_endpoint(llm), name="looper", tools=[lookup], max_turns=1))
+    with A2AAgentServer(agent) as server:
+        (response,) = await _send(server.url, "Go", context_id="c", streaming=False)
+    assert response.task.status.state == TaskState.TASK_STATE_FAILED
+    assert "max_turns=1" in response.task.status.message.parts[0].text
+
+
+def test_a_loopback_server_refuses_other_host_names(served: A2AAgentServer) -> None:
+    card_path = "/.well-known/agent-card.json"
+    assert httpx.get(served.url.rstrip("/") + card_path).status_code == 200
+    refused = httpx.get(served.url.rstrip("/") + card_path, headers={"Host": "attacker.example"})
+    assert refused.status_code == 400
+
+
+@pytest.mark.parametrize("framework", ["tiny", "crewai"])
+def test_a_remote_a2a_agent_is_a_tool(served: A2AAgentServer, llm: ScriptedLLM, framework: str) -> None:
+    writer = Agent.create(
+        AgentConfig(**_endpoint(llm), name="writer", framework=framework, tools=[A2AAgentTool(url=served.url)])
+    )
+    trace = writer.run("Write about sea otters.", conversation_id="run-1")
+    writer.close()
+    assert trace.final_output == f"Article: {RESEARCHER_ANSWER}"
+    (tool,) = trace.operation_spans(attr.OP_EXECUTE_TOOL)
+    assert tool.name == "execute_tool researcher"  # named after the card
+    assert tool.attributes[attr.TOOL_DESCRIPTION] == "Finds facts."
+    assert tool.attributes[attr.TOOL_CALL_ARGUMENTS] == f'{{"input": "{TASK}"}}'
+    assert tool.attributes[attr.TOOL_CALL_RESULT] == RESEARCHER_ANSWER
+
+
+def test_an_unreachable_a2a_agent_fails_at_create(llm: ScriptedLLM) -> None:
+    from any_agent.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"^tools\[0\]: cannot read the A2A agent card at http://127.0.0.1:9/"):
+        Agent.create(AgentConfig(**_endpoint(llm), tools=[A2AAgentTool(url="http://127.0.0.1:9/")]))
+
+
+def test_an_agent_file_names_a_remote_agent(tmp_path: object) -> None:
+    config = AgentConfig.model_validate(
+        {"model_id": "openai:x", "tools": [{"a2a": "http://127.0.0.1:8000/", "name": "researcher"}]}
+    )
+    assert config.tools == [A2AAgentTool(url="http://127.0.0.1:8000/", name="researcher")]
+    assert config.to_file_data()["tools"] == [{"a2a": "http://127.0.0.1:8000/", "name": "researcher"}]
