@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from any_agent.errors import ConfigError
 from any_agent.model.ids import parse_model_id
@@ -132,6 +141,13 @@ class AgentConfig(BaseModel):
     """After a fallback served a call: ``stay`` on it for the rest of the run, or try the primary
     again first on every call (``primary_first``)."""
 
+    _source_file: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source_file(self) -> Path | None:
+        """The agent file this config was loaded from (`from_file`), or None."""
+        return self._source_file
+
     @field_validator("model_id")
     @classmethod
     def _check_model_id(cls, value: str) -> str:
@@ -191,11 +207,13 @@ class AgentConfig(BaseModel):
             raise ConfigError(f"agent files reference each other in a cycle: {chain}")
         token = _loading.set((*loading, file.resolve()))
         try:
-            return cls.model_validate({**data, **overrides}, context={"folder": folder})
+            config = cls.model_validate({**data, **overrides}, context={"folder": folder})
         except ValidationError as error:
             raise ConfigError(f"{file} is not a valid agent file:\n{_describe(error)}") from None
         finally:
             _loading.reset(token)
+        config._source_file = file
+        return config
 
     def to_file_data(self) -> dict[str, Any]:
         """The config as file data: callables as import paths, the API key left out."""

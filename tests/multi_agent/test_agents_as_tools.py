@@ -169,3 +169,17 @@ def test_agent_files_that_reference_each_other_fail_clearly(tmp_path: Path) -> N
     (tmp_path / "b.yaml").write_text('{"model_id": "openai:x", "tools": ["a.yaml"]}', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"agent files reference each other in a cycle: a.yaml -> b.yaml -> a.yaml"):
         AgentConfig.from_file(tmp_path / "a.yaml")
+
+
+async def test_streaming_the_outer_run_streams_the_outer_agents_events_only(llm: ScriptedLLM) -> None:
+    researcher = AgentConfig(**_endpoint(llm), name="researcher")
+    async with Agent.create(AgentConfig(**_endpoint(llm), name="writer", tools=[researcher])) as agent:
+        events = [event async for event in agent.stream_async("Write.")]
+    kinds = [event.kind for event in events]
+    text = "".join(event.text for event in events if event.kind == "text_delta")
+    assert text == f"Article: {RESEARCHER_ANSWER}"  # not the researcher's words
+    assert kinds.count("tool_call") == kinds.count("tool_result") == 1
+    assert kinds.count("model_response") == 2  # the writer's two model calls
+    final = events[-1]
+    assert final.kind == "run_finished"
+    assert [run.name for run in final.trace.agents] == ["writer", "researcher"]
