@@ -138,3 +138,39 @@ def test_an_agent_file_names_a_remote_agent(tmp_path: object) -> None:
     )
     assert config.tools == [A2AAgentTool(url="http://127.0.0.1:8000/", name="researcher")]
     assert config.to_file_data()["tools"] == [{"a2a": "http://127.0.0.1:8000/", "name": "researcher"}]
+
+
+def test_the_remote_run_joins_the_callers_trace(served: A2AAgentServer, llm: ScriptedLLM) -> None:
+    from opentelemetry.sdk.trace import ReadableSpan
+
+    from any_agent.tracing.collector import add_span_listener
+
+    ended: list[ReadableSpan] = []
+    remove = add_span_listener(ended.append)
+    try:
+        writer = Agent.create(AgentConfig(**_endpoint(llm), name="writer", tools=[A2AAgentTool(url=served.url)]))
+        trace = writer.run("Write about sea otters.")
+        writer.close()
+    finally:
+        remove()
+    (tool,) = trace.operation_spans(attr.OP_EXECUTE_TOOL)
+    remote = next(span for span in ended if span.name == "invoke_agent researcher")
+    assert remote.context is not None and remote.parent is not None
+    assert f"{remote.context.trace_id:032x}" == tool.trace_id
+    assert f"{remote.parent.span_id:016x}" == tool.span_id
+
+
+@pytest.mark.parametrize(("mcp", "a2a"), [(False, False), (True, True)])
+def test_serve_wants_exactly_one_of_mcp_and_a2a(mcp: bool, a2a: bool) -> None:
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from any_agent.cli import exit_codes
+    from any_agent.serve.command import serve_command
+
+    err = Console(record=True, width=200)
+    researcher = Path(__file__).resolve().parents[2] / "examples" / "multi_agent" / "researcher.yaml"
+    code = serve_command(researcher, mcp=mcp, a2a=a2a, host="127.0.0.1", port=0, framework=None, model=None, err=err)
+    assert code == exit_codes.USAGE
+    assert "say how to serve the agent: --mcp (streamable-HTTP MCP) or --a2a (Agent2Agent)" in err.export_text()

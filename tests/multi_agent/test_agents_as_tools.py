@@ -183,3 +183,27 @@ async def test_streaming_the_outer_run_streams_the_outer_agents_events_only(llm:
     final = events[-1]
     assert final.kind == "run_finished"
     assert [run.name for run in final.trace.agents] == ["writer", "researcher"]
+
+
+async def test_nested_runs_check_the_depth_bound_again(llm: ScriptedLLM, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Agents composed within the bound at create time are still stopped at run time past it."""
+    from any_agent.tools import agent_tool
+
+    def handler(request: ChatRequest) -> Reply:
+        offered = request.tool_names
+        if offered and request.turn == 0:
+            return Reply(tool_calls=[ScriptedToolCall(offered[0], {"input": "go"})])
+        return answer(request, "; ".join(str(message.get("content")) for message in request.tool_results) or "leaf")
+
+    llm.handler = handler
+    leaf = AgentConfig(**_endpoint(llm), name="leaf")
+    middle = AgentConfig(**_endpoint(llm), name="middle", tools=[leaf])
+    top = Agent.create(AgentConfig(**_endpoint(llm), name="top", tools=[middle]))
+    monkeypatch.setattr(agent_tool, "MAX_AGENT_DEPTH", 2)
+    trace = await top.run_async("Go.")
+    await top.aclose()
+    refused = next(span for span in trace.spans if span.name == "execute_tool leaf")
+    assert refused.attributes[attr.TOOL_CALL_RESULT] == (
+        "Error: tool 'leaf' raised AgentNestingError: agents nest deeper than 2 (middle -> leaf); refusing to go on"
+    )
+    assert [run.name for run in trace.agents] == ["top", "middle"]

@@ -4,7 +4,8 @@ Any A2A client (another any-agent agent through `any_agent.tools.a2a.A2AAgentToo
 any other stack) can discover the agent from its card (name, description, one skill) and send it
 messages over JSON-RPC. Messages with the same context id continue one conversation: the server
 keeps each context's history and runs the agent on it. A streaming client receives the answer's
-text as it is generated, as chunks of the answer artifact.
+text as it is generated, as chunks of the answer artifact. A request that carries a W3C trace
+context (``traceparent``) puts the run's spans in the caller's trace.
 
 Like the MCP server it binds to loopback unless told otherwise, refuses requests whose ``Host``
 is not loopback there (DNS rebinding), and has no authentication of its own.
@@ -21,6 +22,8 @@ from collections.abc import Callable
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
+from opentelemetry import context as otel_context
+from opentelemetry import propagate
 from pydantic import BaseModel
 
 from any_agent.errors import AgentRunError, ConfigError
@@ -122,6 +125,9 @@ def _executor(agent: Agent) -> Any:
             artifact = uuid.uuid4().hex
             streamed: list[str] = []
             output: Any = None
+            # A caller that sent its trace context (an any-agent A2AAgentTool does) gets this run's
+            # spans in its trace: the `invoke_agent` span's parent is the caller's `execute_tool`.
+            caller = otel_context.attach(propagate.extract(context.call_context.state.get("headers", {})))
             try:
                 async with contextlib.aclosing(agent.stream_async(messages, conversation_id=task.context_id)) as run:
                     async for event in run:
@@ -138,6 +144,8 @@ def _executor(agent: Agent) -> Any:
             except AgentRunError as error:
                 await updater.failed(new_text_message(f"the agent's run failed: {error}"))
                 return
+            finally:
+                otel_context.detach(caller)
             text = output.model_dump_json() if isinstance(output, BaseModel) else "" if output is None else str(output)
             # The streamed text may hold words said before a tool call: the last chunk is the answer.
             same = "".join(streamed) == text

@@ -5,7 +5,9 @@ at ``url`` and answers with its reply. The tool's name and description come from
 (fetched when the agent is created) unless given. The calls of one run, and of later runs with the
 same ``conversation_id``, share one A2A context, so the remote agent sees one conversation.
 
-The remote agent's own spans stay in its own process; here the call is one ``execute_tool`` span.
+The call is one ``execute_tool`` span here. It sends its W3C trace context (``traceparent``), so an
+any-agent server puts the remote run's spans in the same trace, in its own process: export both
+processes' spans to one OpenTelemetry backend to see the whole tree.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from opentelemetry import propagate
 from pydantic import BaseModel, ConfigDict, Field
 
 from any_agent._portal import run_sync
@@ -84,7 +87,9 @@ class A2AAgentTool(BaseModel):
 
         run = current_run()
         context_id = run.conversation_id if run is not None else uuid.uuid4().hex
-        async with httpx.AsyncClient(timeout=self.timeout) as http:
+        headers: dict[str, str] = {}
+        propagate.inject(headers)  # the `execute_tool` span's trace context: the remote run joins this trace
+        async with httpx.AsyncClient(timeout=self.timeout, headers=headers) as http:
             if card is None:
                 card = await self._card("tools")
             client = ClientFactory(ClientConfig(streaming=False, httpx_client=http)).create(card)
