@@ -16,23 +16,13 @@ from any_agent.serve.a2a import A2AAgentServer
 from any_agent.testing import ChatRequest, Reply, ScriptedLLM
 from any_agent.tools.a2a import A2AAgentTool
 from any_agent.tracing import attributes as attr
-from tests.multi_agent.scripts import RESEARCHER_ANSWER, TASK, writer_and_researcher
-
-
-@pytest.fixture
-def llm() -> Iterator[ScriptedLLM]:
-    with ScriptedLLM(writer_and_researcher) as server:
-        yield server
-
-
-def _endpoint(llm: ScriptedLLM) -> dict[str, str]:
-    return {"model_id": llm.model_id, "api_base": llm.base_url, "api_key": "test-key"}
+from tests.multi_agent.scripts import RESEARCHER_ANSWER, TASK, endpoint
 
 
 @pytest.fixture
 def served(llm: ScriptedLLM) -> Iterator[A2AAgentServer]:
     researcher = Agent.create(
-        AgentConfig(**_endpoint(llm), name="researcher", description="Finds facts.", framework="langgraph")
+        AgentConfig(**endpoint(llm), name="researcher", description="Finds facts.", framework="langgraph")
     )
     with A2AAgentServer(researcher) as server:
         yield server
@@ -96,7 +86,7 @@ async def test_a_failed_run_fails_the_task(llm: ScriptedLLM) -> None:
         return topic
 
     llm.handler = never_stops
-    agent = Agent.create(AgentConfig(**_endpoint(llm), name="looper", tools=[lookup], max_turns=1))
+    agent = Agent.create(AgentConfig(**endpoint(llm), name="looper", tools=[lookup], max_turns=1))
     with A2AAgentServer(agent) as server:
         (response,) = await _send(server.url, "Go", context_id="c", streaming=False)
     assert response.task.status.state == TaskState.TASK_STATE_FAILED
@@ -113,7 +103,7 @@ def test_a_loopback_server_refuses_other_host_names(served: A2AAgentServer) -> N
 @pytest.mark.parametrize("framework", ["tiny", "crewai"])
 def test_a_remote_a2a_agent_is_a_tool(served: A2AAgentServer, llm: ScriptedLLM, framework: str) -> None:
     writer = Agent.create(
-        AgentConfig(**_endpoint(llm), name="writer", framework=framework, tools=[A2AAgentTool(url=served.url)])
+        AgentConfig(**endpoint(llm), name="writer", framework=framework, tools=[A2AAgentTool(url=served.url)])
     )
     trace = writer.run("Write about sea otters.", conversation_id="run-1")
     writer.close()
@@ -129,7 +119,7 @@ def test_an_unreachable_a2a_agent_fails_at_create(llm: ScriptedLLM) -> None:
     from any_agent.errors import ConfigError
 
     with pytest.raises(ConfigError, match=r"^tools\[0\]: cannot read the A2A agent card at http://127.0.0.1:9/"):
-        Agent.create(AgentConfig(**_endpoint(llm), tools=[A2AAgentTool(url="http://127.0.0.1:9/")]))
+        Agent.create(AgentConfig(**endpoint(llm), tools=[A2AAgentTool(url="http://127.0.0.1:9/")]))
 
 
 def test_an_agent_file_names_a_remote_agent(tmp_path: object) -> None:
@@ -148,7 +138,7 @@ def test_the_remote_run_joins_the_callers_trace(served: A2AAgentServer, llm: Scr
     ended: list[ReadableSpan] = []
     remove = add_span_listener(ended.append)
     try:
-        writer = Agent.create(AgentConfig(**_endpoint(llm), name="writer", tools=[A2AAgentTool(url=served.url)]))
+        writer = Agent.create(AgentConfig(**endpoint(llm), name="writer", tools=[A2AAgentTool(url=served.url)]))
         trace = writer.run("Write about sea otters.")
         writer.close()
     finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,12 @@ from any_agent.errors import ConfigError, RunCancelled
 from any_agent.testing import ChatRequest, Fault, Reply, ScriptedLLM, ScriptedToolCall, answer
 from any_agent.tools.agent_tool import MAX_AGENT_DEPTH, AgentNestingError
 from any_agent.tracing import attributes as attr
-from tests.multi_agent.scripts import RESEARCHER_ANSWER, writer_and_researcher
-
-
-@pytest.fixture
-def llm() -> Iterator[ScriptedLLM]:
-    with ScriptedLLM(writer_and_researcher) as server:
-        yield server
-
-
-def _endpoint(llm: ScriptedLLM) -> dict[str, str]:
-    return {"model_id": llm.model_id, "api_base": llm.base_url, "api_key": "test-key"}
+from tests.multi_agent.scripts import RESEARCHER_ANSWER, endpoint, writer_and_researcher
 
 
 async def test_the_model_sees_the_inner_agent_as_a_tool_with_one_input(llm: ScriptedLLM) -> None:
-    researcher = AgentConfig(**_endpoint(llm), name="researcher", description="Finds facts.")
-    writer = AgentConfig(**_endpoint(llm), name="writer", tools=[researcher])
+    researcher = AgentConfig(**endpoint(llm), name="researcher", description="Finds facts.")
+    writer = AgentConfig(**endpoint(llm), name="writer", tools=[researcher])
     async with Agent.create(writer) as agent:
         await agent.run_async("Write.")
     offered = next(request for request in llm.requests if request.tool_names)
@@ -51,8 +40,8 @@ async def test_the_model_sees_the_inner_agent_as_a_tool_with_one_input(llm: Scri
 
 
 async def test_an_agent_object_is_a_tool_and_stays_usable_on_its_own(llm: ScriptedLLM) -> None:
-    researcher = Agent.create(AgentConfig(**_endpoint(llm), name="researcher"))
-    writer = Agent.create(AgentConfig(**_endpoint(llm), name="writer", tools=[researcher]))
+    researcher = Agent.create(AgentConfig(**endpoint(llm), name="researcher"))
+    writer = Agent.create(AgentConfig(**endpoint(llm), name="writer", tools=[researcher]))
     trace = await writer.run_async("Write.")
     assert trace.final_output == f"Article: {RESEARCHER_ANSWER}"
     await writer.aclose()
@@ -68,8 +57,8 @@ async def test_bad_arguments_for_an_agent_tool_are_the_models_to_fix(llm: Script
         return answer(request, "ok")
 
     llm.handler = handler
-    researcher = AgentConfig(**_endpoint(llm), name="researcher")
-    async with Agent.create(AgentConfig(**_endpoint(llm), name="writer", tools=[researcher])) as agent:
+    researcher = AgentConfig(**endpoint(llm), name="researcher")
+    async with Agent.create(AgentConfig(**endpoint(llm), name="writer", tools=[researcher])) as agent:
         trace = await agent.run_async("Write.")
     (tool,) = trace.operation_spans(attr.OP_EXECUTE_TOOL)
     assert tool.status == "ERROR"
@@ -89,8 +78,8 @@ async def test_max_turns_applies_inside_and_the_failure_is_a_tool_error(llm: Scr
         return f"{topic}: nothing"
 
     llm.handler = handler
-    researcher = AgentConfig(**_endpoint(llm), name="researcher", tools=[lookup], max_turns=2)
-    async with Agent.create(AgentConfig(**_endpoint(llm), name="writer", tools=[researcher])) as agent:
+    researcher = AgentConfig(**endpoint(llm), name="researcher", tools=[lookup], max_turns=2)
+    async with Agent.create(AgentConfig(**endpoint(llm), name="writer", tools=[researcher])) as agent:
         trace = await agent.run_async("Write.")
     assert trace.succeeded  # the writer's model was told, and answered
     tool = next(span for span in trace.operation_spans(attr.OP_EXECUTE_TOOL) if span.name == "execute_tool researcher")
@@ -110,8 +99,8 @@ async def test_cancelling_the_outer_run_cancels_the_inner_one(llm: ScriptedLLM) 
         return Fault.slow(60)  # the researcher's model never answers in time
 
     llm.handler = handler
-    researcher = AgentConfig(**_endpoint(llm), name="researcher")
-    async with Agent.create(AgentConfig(**_endpoint(llm), name="writer", tools=[researcher])) as agent:
+    researcher = AgentConfig(**endpoint(llm), name="researcher")
+    async with Agent.create(AgentConfig(**endpoint(llm), name="writer", tools=[researcher])) as agent:
         with pytest.raises(TimeoutError) as raised:
             await asyncio.wait_for(agent.run_async("Write."), timeout=2)
     cancelled = raised.value.__cause__
@@ -123,8 +112,8 @@ async def test_cancelling_the_outer_run_cancels_the_inner_one(llm: ScriptedLLM) 
 
 
 def test_agents_that_use_each_other_in_a_cycle_fail_at_create(llm: ScriptedLLM) -> None:
-    writer = AgentConfig(**_endpoint(llm), name="writer")
-    researcher = AgentConfig(**_endpoint(llm), name="researcher", tools=[writer])
+    writer = AgentConfig(**endpoint(llm), name="writer")
+    researcher = AgentConfig(**endpoint(llm), name="researcher", tools=[writer])
     writer.tools = [researcher]
     with pytest.raises(
         AgentNestingError,
@@ -135,26 +124,26 @@ def test_agents_that_use_each_other_in_a_cycle_fail_at_create(llm: ScriptedLLM) 
 
 
 def test_a_chain_deeper_than_the_bound_fails_at_create(llm: ScriptedLLM) -> None:
-    config = AgentConfig(**_endpoint(llm), name="agent_0")
+    config = AgentConfig(**endpoint(llm), name="agent_0")
     for level in range(1, MAX_AGENT_DEPTH + 1):
-        config = AgentConfig(**_endpoint(llm), name=f"agent_{level}", tools=[config])
+        config = AgentConfig(**endpoint(llm), name=f"agent_{level}", tools=[config])
     with pytest.raises(AgentNestingError, match=f"at most {MAX_AGENT_DEPTH} are allowed"):
         Agent.create(config)
 
 
 def test_an_inner_agent_on_a_missing_framework_fails_at_create(llm: ScriptedLLM) -> None:
-    researcher = AgentConfig(**_endpoint(llm), name="researcher", framework="no-such-framework")
+    researcher = AgentConfig(**endpoint(llm), name="researcher", framework="no-such-framework")
     with pytest.raises(ConfigError, match=r"^tools\[0\]: agent 'researcher': "):
-        Agent.create(AgentConfig(**_endpoint(llm), name="writer", tools=[researcher]))
+        Agent.create(AgentConfig(**endpoint(llm), name="writer", tools=[researcher]))
 
 
 async def test_an_agent_file_uses_another_agent_file(llm: ScriptedLLM, tmp_path: Path) -> None:
-    endpoint = _endpoint(llm)
+    fields = endpoint(llm)
     (tmp_path / "researcher.yaml").write_text(
-        json.dumps({**endpoint, "name": "researcher", "description": "Finds facts."}), encoding="utf-8"
+        json.dumps({**fields, "name": "researcher", "description": "Finds facts."}), encoding="utf-8"
     )
     (tmp_path / "writer.yaml").write_text(
-        json.dumps({**endpoint, "name": "writer", "tools": ["researcher.yaml"]}), encoding="utf-8"
+        json.dumps({**fields, "name": "writer", "tools": ["researcher.yaml"]}), encoding="utf-8"
     )
     config = AgentConfig.from_file(tmp_path / "writer.yaml")
     assert isinstance(config.tools[0], AgentConfig)
@@ -172,8 +161,8 @@ def test_agent_files_that_reference_each_other_fail_clearly(tmp_path: Path) -> N
 
 
 async def test_streaming_the_outer_run_streams_the_outer_agents_events_only(llm: ScriptedLLM) -> None:
-    researcher = AgentConfig(**_endpoint(llm), name="researcher")
-    async with Agent.create(AgentConfig(**_endpoint(llm), name="writer", tools=[researcher])) as agent:
+    researcher = AgentConfig(**endpoint(llm), name="researcher")
+    async with Agent.create(AgentConfig(**endpoint(llm), name="writer", tools=[researcher])) as agent:
         events = [event async for event in agent.stream_async("Write.")]
     kinds = [event.kind for event in events]
     text = "".join(event.text for event in events if event.kind == "text_delta")
@@ -196,9 +185,9 @@ async def test_nested_runs_check_the_depth_bound_again(llm: ScriptedLLM, monkeyp
         return answer(request, "; ".join(str(message.get("content")) for message in request.tool_results) or "leaf")
 
     llm.handler = handler
-    leaf = AgentConfig(**_endpoint(llm), name="leaf")
-    middle = AgentConfig(**_endpoint(llm), name="middle", tools=[leaf])
-    top = Agent.create(AgentConfig(**_endpoint(llm), name="top", tools=[middle]))
+    leaf = AgentConfig(**endpoint(llm), name="leaf")
+    middle = AgentConfig(**endpoint(llm), name="middle", tools=[leaf])
+    top = Agent.create(AgentConfig(**endpoint(llm), name="top", tools=[middle]))
     monkeypatch.setattr(agent_tool, "MAX_AGENT_DEPTH", 2)
     trace = await top.run_async("Go.")
     await top.aclose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -68,18 +69,7 @@ def _serve_a2a(agent: Agent, *, host: str, port: int, err: Console) -> int:
         serving = f"Serving agent {agent.config.name!r} ({agent.framework}) over A2A at {url}"
         err.print(Text(f"{serving}; Ctrl-C stops."), soft_wrap=True)
 
-    try:
-        serve_a2a(agent, host=host, port=port, on_ready=announce)
-    except ConfigError as error:  # the a2a extra is not installed
-        err.print(Text(f"error: {error}", style="red"))
-        return exit_codes.USAGE
-    except OSError as error:
-        err.print(Text(f"error: {error}", style="red"))
-        return exit_codes.USAGE
-    except Exception as error:  # a server that fails to start...: say so, not a traceback
-        err.print(Text(f"error: serving failed: {type(error).__name__}: {error}", style="red"))
-        return exit_codes.FAILED
-    return exit_codes.OK
+    return _serving(lambda: serve_a2a(agent, host=host, port=port, on_ready=announce), err)
 
 
 def _serve(agent: Agent, *, host: str, port: int, tool_name: str | None, err: Console) -> int:
@@ -92,9 +82,14 @@ def _serve(agent: Agent, *, host: str, port: int, tool_name: str | None, err: Co
         serving = f"Serving agent {agent.config.name!r} ({agent.framework}) as MCP tool {name!r} at {where}"
         err.print(Text(f"{serving}; Ctrl-C stops."), soft_wrap=True)
 
+    return _serving(lambda: serve_mcp(agent, host=host, port=port, tool_name=tool_name, on_ready=announce), err)
+
+
+def _serving(serve: Callable[[], None], err: Console) -> int:
+    """Serve until interrupted; a problem is one line on ``err`` and an exit code, never a traceback."""
     try:
-        serve_mcp(agent, host=host, port=port, tool_name=tool_name, on_ready=announce)
-    except OSError as error:
+        serve()
+    except (ConfigError, OSError) as error:  # an extra not installed, a port in use
         err.print(Text(f"error: {error}", style="red"))
         return exit_codes.USAGE
     except Exception as error:  # a server that fails to start...: say so, not a traceback
