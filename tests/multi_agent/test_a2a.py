@@ -164,3 +164,42 @@ def test_serve_wants_exactly_one_of_mcp_and_a2a(mcp: bool, a2a: bool) -> None:
     code = serve_command(researcher, mcp=mcp, a2a=a2a, host="127.0.0.1", port=0, framework=None, model=None, err=err)
     assert code == exit_codes.USAGE
     assert "say how to serve the agent: --mcp (streamable-HTTP MCP) or --a2a (Agent2Agent)" in err.export_text()
+
+
+async def test_cancelling_the_task_cancels_the_run(llm: ScriptedLLM) -> None:
+    from a2a.types import CancelTaskRequest
+    from opentelemetry.sdk.trace import ReadableSpan
+
+    from any_agent.testing import Fault
+    from any_agent.tracing.collector import add_span_listener
+
+    llm.handler = lambda request: Fault.slow(60)  # the model never answers in time
+    ended: list[ReadableSpan] = []
+    remove = add_span_listener(ended.append)
+    agent = Agent.create(AgentConfig(**endpoint(llm), name="slow"))
+    try:
+        with A2AAgentServer(agent) as server:
+            async with httpx.AsyncClient(timeout=30) as http:
+                card = await A2ACardResolver(httpx_client=http, base_url=server.url).get_agent_card()
+                client = ClientFactory(ClientConfig(streaming=True, httpx_client=http)).create(card)
+                message = Message(role=Role.ROLE_USER, parts=[Part(text="Go")], message_id=uuid.uuid4().hex)
+                async for response in client.send_message(SendMessageRequest(message=message)):
+                    if response.HasField("status_update"):  # working: the run has started
+                        task_id = response.status_update.task_id
+                        break
+                cancelled = await client.cancel_task(CancelTaskRequest(id=task_id))
+                await client.close()
+    finally:
+        remove()
+    assert cancelled.status.state == TaskState.TASK_STATE_CANCELED
+    root = next(span for span in ended if span.name == "invoke_agent slow")
+    assert root.attributes is not None and root.attributes[attr.ERROR_TYPE] == "cancelled"
+
+
+def test_runs_with_one_conversation_id_are_one_remote_conversation(served: A2AAgentServer, llm: ScriptedLLM) -> None:
+    writer = Agent.create(AgentConfig(**endpoint(llm), name="writer", tools=[A2AAgentTool(url=served.url)]))
+    writer.run("Write about sea otters.", conversation_id="kept")
+    writer.run("And again.", conversation_id="kept")
+    writer.close()
+    researcher_calls = [request for request in llm.requests if not request.tool_names]
+    assert [message.get("content") for message in researcher_calls[1].messages] == [TASK, RESEARCHER_ANSWER, TASK]
