@@ -34,8 +34,7 @@ from any_agent.redaction import redact_chain, redact_text
 from any_agent.registry import load_adapter
 from any_agent.streaming.events import RunEvent
 from any_agent.streaming.run import stream_run, stream_run_sync
-from any_agent.tools.a2a import A2AAgentTool
-from any_agent.tools.agent_tool import agent_refs, agent_tool, check_nesting, is_agent
+from any_agent.tools.agent_tool import agent_refs, agents_as_tools
 from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tools.mcp import mcp_toolbox
 from any_agent.tools.spec import ToolSpec, tool_specs
@@ -115,7 +114,7 @@ class Agent:
             fallback_policy=config.fallback_policy,
             constrained=config.constrained_decoding,
         )
-        tools = tool_specs(_agents_as_tools(config))
+        tools = tool_specs(agents_as_tools(config))
         mcp = mcp_toolbox(config.tools, reserved=[CATCH_ALL, *(tool.name for tool in tools)])
         if mcp is not None:
             # MCP tools are known once their servers run: build the adapter on first use.
@@ -349,21 +348,6 @@ def _build(adapter_class: type[Adapter], config: AgentConfig, model: ModelClient
             f"the {config.framework} adapter could not build the agent: {type(error).__name__}: {error}",
             field="agent_args" if config.agent_args else None,
         ) from error
-
-
-def _agents_as_tools(config: AgentConfig) -> list[Any]:
-    """The config's tools, each agent among them (`Agent`, `AgentConfig`, `A2AAgentTool`) made a tool."""
-    if not any(is_agent(tool) or isinstance(tool, A2AAgentTool) for tool in config.tools):
-        return list(config.tools)
-    check_nesting(config)
-    return [
-        agent_tool(tool, field=f"tools[{index}]")
-        if is_agent(tool)
-        else tool.tool_spec(field=f"tools[{index}]")
-        if isinstance(tool, A2AAgentTool)
-        else tool
-        for index, tool in enumerate(config.tools)
-    ]
 
 
 def _check_model_args(model_args: Mapping[str, Any]) -> None:

@@ -32,7 +32,15 @@ from any_agent.tools.spec import ToolResult, ToolSpec
 if TYPE_CHECKING:
     from any_agent.config import AgentConfig, AgentLike
 
-__all__ = ["INPUT_PARAMETER", "MAX_AGENT_DEPTH", "AgentNestingError", "agent_tool", "check_nesting", "is_agent"]
+__all__ = [
+    "INPUT_PARAMETER",
+    "MAX_AGENT_DEPTH",
+    "AgentNestingError",
+    "agent_tool",
+    "agents_as_tools",
+    "check_nesting",
+    "is_agent",
+]
 
 MAX_AGENT_DEPTH = 8
 """How many agents deep one run may nest (the outermost agent is depth 1)."""
@@ -176,6 +184,23 @@ class _AgentInput(BaseModel):
 def validate_agent_input(arguments: dict[str, Any]) -> dict[str, Any]:
     """Check an agent tool's arguments: one ``input`` string, nothing else."""
     return _AgentInput.model_validate(arguments).model_dump()
+
+
+def agents_as_tools(config: AgentConfig) -> list[Any]:
+    """The config's tools, each agent among them (`Agent`, `AgentConfig`, `A2AAgentTool`) made a tool."""
+    from any_agent.tools.a2a import A2AAgentTool
+
+    if not any(is_agent(tool) or isinstance(tool, A2AAgentTool) for tool in config.tools):
+        return list(config.tools)
+    check_nesting(config)
+    return [
+        agent_tool(tool, field=f"tools[{index}]")
+        if is_agent(tool)
+        else tool.tool_spec(field=f"tools[{index}]")
+        if isinstance(tool, A2AAgentTool)
+        else tool
+        for index, tool in enumerate(config.tools)
+    ]
 
 
 def agent_refs(specs: Sequence[ToolSpec]) -> list[_AgentRef]:
