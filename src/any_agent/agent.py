@@ -36,6 +36,7 @@ from any_agent.redaction import redact_chain, redact_text
 from any_agent.registry import load_adapter
 from any_agent.streaming.events import RunEvent
 from any_agent.streaming.run import stream_run, stream_run_sync
+from any_agent.tools.agent_tool import agent_refs, agents_as_tools
 from any_agent.tools.ledger import CATCH_ALL
 from any_agent.tools.mcp import mcp_toolbox
 from any_agent.tools.spec import ToolSpec, tool_specs
@@ -120,7 +121,7 @@ class Agent:
             constrained=config.constrained_decoding,
             hooks=hooks,
         )
-        tools = tool_specs(config.tools)
+        tools = tool_specs(agents_as_tools(config))
         mcp = mcp_toolbox(config.tools, reserved=[CATCH_ALL, *(tool.name for tool in tools)])
         if mcp is not None:
             # MCP tools are known once their servers run: build the adapter on first use.
@@ -171,12 +172,18 @@ class Agent:
         if self._mcp is not None:
             await self._mcp.aclose()
         await self._model.aclose()
+        if self._adapter is not None:
+            for inner in agent_refs(self._adapter.tools):
+                await inner.aclose()  # the agents its tools created from configs
 
     def close(self) -> None:
         """`aclose`, for synchronous code."""
         if self._mcp is not None:
             self._mcp.close()
         run_sync(self._model.aclose())
+        if self._adapter is not None:
+            for inner in agent_refs(self._adapter.tools):
+                run_sync(inner.aclose())
 
     def serve_mcp(self, host: str = "127.0.0.1", port: int = 8000, **options: Any) -> None:
         """Serve this agent as a tool to MCP clients over streamable HTTP, until interrupted.

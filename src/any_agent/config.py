@@ -10,20 +10,45 @@ import importlib
 import sys
 import tomllib
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from any_agent.errors import ConfigError
 from any_agent.hooks.base import Hooks
 from any_agent.model.ids import parse_model_id
+from any_agent.tools.a2a import A2AAgentTool
 from any_agent.tools.mcp.config import McpHttp, McpStdio, mcp_server_entry
 
 __all__ = ["AgentConfig", "FallbackModel", "import_object"]
 
 ToolLike = Callable[..., Any]
+
+_AGENT_FILE_SUFFIXES = (".yaml", ".yml", ".toml")
+_loading: ContextVar[tuple[Path, ...]] = ContextVar("any_agent_loading_files", default=())
+"""The agent files being loaded, outermost first: files that reference each other in a cycle fail."""
+
+
+@runtime_checkable
+class AgentLike(Protocol):
+    """An `any_agent.Agent` (or anything with its config that runs like one), usable as a tool."""
+
+    config: AgentConfig
+
+    async def run_async(self, prompt: Any, *, conversation_id: str | None = None) -> Any:
+        """Run the agent (see `any_agent.Agent.run_async`)."""
 
 
 class FallbackModel(BaseModel):
@@ -73,12 +98,15 @@ class AgentConfig(BaseModel):
     """The provider's API key. When unset, any-llm reads the provider's usual environment variable.
     It is a secret: never printed, serialized, logged or put in a span."""
 
-    tools: list[ToolLike | McpStdio | McpHttp] = Field(default_factory=list)
-    """Python callables (sync or async) the agent may call, and MCP servers whose tools it may call.
-    In a config file, import paths such as ``package.module:function`` for callables, and mappings
-    for MCP servers (``command``/``args``/``env`` for a stdio server, ``url``/``headers`` for a
-    streamable-HTTP one; see `McpStdio` and `McpHttp`). Each callable needs type hints; its
-    docstring describes it to the model."""
+    tools: list[ToolLike | McpStdio | McpHttp | AgentConfig | AgentLike | A2AAgentTool] = Field(default_factory=list)
+    """Python callables (sync or async) the agent may call, MCP servers whose tools it may call, and
+    other agents (an `Agent`, or an `AgentConfig` created on first call) it may hand tasks to, each
+    on its own framework (see docs/multi-agent.md). In a config file, import paths such as
+    ``package.module:function`` for callables, mappings for MCP servers (``command``/``args``/``env``
+    for a stdio server, ``url``/``headers`` for a streamable-HTTP one; see `McpStdio` and `McpHttp`),
+    the path of another agent file (``researcher.yaml``, relative to this file) or an inline
+    agent (a mapping with a ``model_id``), and remote A2A agents (``{a2a: URL}``; see `A2AAgentTool`).
+    Each callable needs type hints; its docstring describes it to the model."""
 
     output_type: type[BaseModel] | None = None
     """A pydantic model the final answer must fit (structured output). In a config file, an import
@@ -120,6 +148,13 @@ class AgentConfig(BaseModel):
     (`InputGuardrail`, `ApproveTools`, `KeepLocal`, your own). In a config file, import paths of
     instances or of classes that take no arguments, or mappings ``{class: path, args: {...}}``."""
 
+    _source_file: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source_file(self) -> Path | None:
+        """The agent file this config was loaded from (`from_file`), or None."""
+        return self._source_file
+
     @field_validator("model_id")
     @classmethod
     def _check_model_id(cls, value: str) -> str:
@@ -147,17 +182,11 @@ class AgentConfig(BaseModel):
 
     @field_validator("tools", mode="before")
     @classmethod
-    def _import_tools(cls, value: Any) -> Any:
+    def _import_tools(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, list | tuple):
             return value
-        return [
-            import_object(item, "tools")
-            if isinstance(item, str)
-            else mcp_server_entry(item, f"tools[{index}]")
-            if isinstance(item, dict)
-            else item
-            for index, item in enumerate(value)
-        ]
+        folder = info.context.get("folder") if isinstance(info.context, dict) else None
+        return [_tool_entry(item, index, folder) for index, item in enumerate(value)]
 
     @field_validator("output_type", mode="before")
     @classmethod
@@ -186,10 +215,19 @@ class AgentConfig(BaseModel):
         folder = str(file.resolve().parent)
         if folder not in sys.path:
             sys.path.insert(0, folder)
+        loading = _loading.get()
+        if file.resolve() in loading:
+            chain = " -> ".join(path.name for path in (*loading, file.resolve()))
+            raise ConfigError(f"agent files reference each other in a cycle: {chain}")
+        token = _loading.set((*loading, file.resolve()))
         try:
-            return cls.model_validate({**data, **overrides})
+            config = cls.model_validate({**data, **overrides}, context={"folder": folder})
         except ValidationError as error:
             raise ConfigError(f"{file} is not a valid agent file:\n{_describe(error)}") from None
+        finally:
+            _loading.reset(token)
+        config._source_file = file
+        return config
 
     def to_file_data(self) -> dict[str, Any]:
         """The config as file data: callables as import paths, the API key left out."""
@@ -205,12 +243,35 @@ class AgentConfig(BaseModel):
             data["tools"] = [
                 tool.model_dump(mode="json", exclude_defaults=True)
                 if isinstance(tool, McpStdio | McpHttp)
+                else {"a2a": tool.url, **tool.model_dump(exclude={"url"}, exclude_defaults=True)}
+                if isinstance(tool, A2AAgentTool)
+                else tool.to_file_data()
+                if isinstance(tool, AgentConfig)
+                else tool.config.to_file_data()
+                if isinstance(tool, AgentLike)
                 else _import_path(tool)
                 for tool in self.tools
             ]
         if self.output_type is not None:
             data["output_type"] = _import_path(self.output_type)
         return data
+
+
+def _tool_entry(item: Any, index: int, folder: str | None) -> Any:
+    """One ``tools`` entry as written in a file: an import path, an agent file, an MCP server, an agent."""
+    field = f"tools[{index}]"
+    if isinstance(item, str) and item.endswith(_AGENT_FILE_SUFFIXES):
+        path = Path(item)
+        return AgentConfig.from_file(path if path.is_absolute() or folder is None else Path(folder) / path)
+    if isinstance(item, str):
+        return import_object(item, "tools")
+    if isinstance(item, dict) and "a2a" in item:
+        return A2AAgentTool(**{("url" if key == "a2a" else key): value for key, value in item.items()})
+    if isinstance(item, dict) and "model_id" in item:
+        return AgentConfig.model_validate(item, context={"folder": folder})
+    if isinstance(item, dict):
+        return mcp_server_entry(item, field)
+    return item
 
 
 def _parse(file: Path, text: str) -> Any:

@@ -13,10 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from any_agent.config import AgentConfig
 from any_agent.errors import ConfigError
+
+if TYPE_CHECKING:
+    from any_agent.testing import ChatRequest, Fault, Handler, Reply, ScriptedLLM
 
 __all__ = [
     "FORCED_OFFLINE_NOTICE",
@@ -135,7 +138,33 @@ def offline_config(agent_file: AgentFile, config: AgentConfig | None = None) -> 
     """``config`` (default: the file's) pointed at a scripted model on 127.0.0.1 while the block runs."""
     from any_agent.testing import ScriptedLLM, echo, plan_from_json
 
-    handler = plan_from_json(agent_file.offline_plan) if agent_file.offline_plan is not None else echo()
-    base = config or agent_file.config
-    with ScriptedLLM(handler) as llm:
-        yield base.model_copy(update={"model_id": llm.model_id, "api_base": llm.base_url, "api_key": None})
+    handlers: dict[str, Handler] = {}
+    top = plan_from_json(agent_file.offline_plan) if agent_file.offline_plan is not None else echo()
+
+    def scripted(request: ChatRequest) -> Reply | Fault:
+        return handlers.get(request.model, top)(request)
+
+    with ScriptedLLM(scripted) as llm:
+        yield _offline(config or agent_file.config, llm, handlers)
+
+
+def _offline(config: AgentConfig, llm: ScriptedLLM, handlers: dict[str, Handler]) -> AgentConfig:
+    """``config`` on the scripted model, and each agent file among its tools on its own offline plan.
+
+    Every agent reaches the one scripted server under a model name of its own (``scripted-<n>-<name>``),
+    which picks that agent's plan (the sidecar of its file; an echo without one).
+    """
+    from any_agent.testing import echo, plan_from_json
+
+    tools: list[Any] = []
+    for tool in config.tools:
+        if isinstance(tool, AgentConfig):
+            model = f"scripted-{len(handlers) + 1}-{tool.name}"
+            plan = _read_sidecar(sidecar_path(tool.source_file))[0] if tool.source_file is not None else None
+            handlers[model] = plan_from_json(plan) if plan is not None else echo()
+            inner = _offline(tool, llm, handlers)
+            tool = inner.model_copy(update={"model_id": f"openai:{model}"})
+        tools.append(tool)
+    return config.model_copy(
+        update={"model_id": llm.model_id, "api_base": llm.base_url, "api_key": None, "tools": tools}
+    )

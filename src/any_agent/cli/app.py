@@ -246,6 +246,9 @@ def report(
 def serve(
     agent_file: AgentFileArg,
     mcp: Annotated[bool, typer.Option("--mcp", help="Serve the agent as one MCP tool over streamable HTTP.")] = False,
+    a2a: Annotated[
+        bool, typer.Option("--a2a", help="Serve the agent over the Agent2Agent protocol (the 'a2a' extra).")
+    ] = False,
     host: Annotated[
         str, typer.Option("--host", help="Interface to listen on (loopback by default; no authentication).")
     ] = "127.0.0.1",
@@ -262,11 +265,12 @@ def serve(
     ] = None,
     offline: OfflineOption = False,
 ) -> None:
-    """Serve an agent file to MCP clients (IDEs, assistants, other agents) until Ctrl-C.
+    """Serve an agent file to MCP or A2A clients (IDEs, assistants, other agents) until Ctrl-C.
 
     Without a provider key (and without --model) it serves on the scripted offline model and says so.
 
-    Exit code 2: nothing was served (no --mcp, a bad file, a port in use); 1: serving failed; 130: Ctrl-C.
+    Exit code 2: nothing was served (neither or both of --mcp and --a2a, a bad file, a port in use); 1: serving
+    failed; 130: Ctrl-C.
     """
     from any_agent.serve.command import serve_command
 
@@ -280,6 +284,7 @@ def serve(
             model=model,
             tool_name=tool_name,
             offline=offline,
+            a2a=a2a,
             err=_console(stderr=True),
         )
     )

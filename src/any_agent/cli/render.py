@@ -140,7 +140,18 @@ def summary_line(trace: AgentTrace) -> Text:
         f"cost {format_cost(cost)}",
         _seconds(trace.duration.total_seconds()),
     ]
-    return Text(" · ".join(parts), style="bold")
+    line = Text(" · ".join(parts), style="bold")
+    agents = trace.agents
+    if len(agents) > 1:  # agents used as tools: the totals above are theirs too, and here is who spent what
+        for run in agents:
+            framework = f" [{run.framework}]" if run.framework else ""
+            line += Text(
+                f"\n{'  ' * (run.depth + 1)}{run.name}{framework}: {run.model_calls} model "
+                f"call{'s' if run.model_calls != 1 else ''} · {run.usage.input_tokens} in / "
+                f"{run.usage.output_tokens} out tokens · cost {format_cost(run.cost if run.model_calls else None)}",
+                style="dim",
+            )
+    return line
 
 
 def _number(value: float | None) -> str:

@@ -1,7 +1,8 @@
-"""``any-agent serve AGENT_FILE --mcp``: an agent file served to MCP clients until Ctrl-C."""
+"""``any-agent serve AGENT_FILE --mcp`` (or ``--a2a``): an agent file served to MCP or A2A clients until Ctrl-C."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -25,6 +26,7 @@ def serve_command(
     model: str | None,
     tool_name: str | None = None,
     offline: bool = False,
+    a2a: bool = False,
     err: Console,
 ) -> int:
     """Serve the agent file until interrupted; progress and errors go to ``err``; return the exit code.
@@ -37,8 +39,8 @@ def serve_command(
     """
     from any_agent.cli.run_command import model_context
 
-    if not mcp:
-        err.print(Text("error: say how to serve the agent: --mcp (streamable-HTTP MCP) is the one way so far", "red"))
+    if mcp == a2a:
+        err.print(Text("error: say how to serve the agent: --mcp (streamable-HTTP MCP) or --a2a (Agent2Agent)", "red"))
         return exit_codes.USAGE
     if offline and model:
         err.print(Text("error: --offline and --model exclude each other", style="red"))
@@ -55,7 +57,19 @@ def serve_command(
         except ConfigError as error:
             err.print(Text(f"error: {error}", style="red"))
             return exit_codes.USAGE
+        if a2a:
+            return _serve_a2a(agent, host=host, port=port, err=err)
         return _serve(agent, host=host, port=port, tool_name=tool_name, err=err)
+
+
+def _serve_a2a(agent: Agent, *, host: str, port: int, err: Console) -> int:
+    from any_agent.serve.a2a import serve_a2a
+
+    def announce(url: str) -> None:  # only once the port is ours and the agent's MCP servers run
+        serving = f"Serving agent {agent.config.name!r} ({agent.framework}) over A2A at {url}"
+        err.print(Text(f"{serving}; Ctrl-C stops."), soft_wrap=True)
+
+    return _serving(lambda: serve_a2a(agent, host=host, port=port, on_ready=announce), err)
 
 
 def _serve(agent: Agent, *, host: str, port: int, tool_name: str | None, err: Console) -> int:
@@ -68,9 +82,14 @@ def _serve(agent: Agent, *, host: str, port: int, tool_name: str | None, err: Co
         serving = f"Serving agent {agent.config.name!r} ({agent.framework}) as MCP tool {name!r} at {where}"
         err.print(Text(f"{serving}; Ctrl-C stops."), soft_wrap=True)
 
+    return _serving(lambda: serve_mcp(agent, host=host, port=port, tool_name=tool_name, on_ready=announce), err)
+
+
+def _serving(serve: Callable[[], None], err: Console) -> int:
+    """Serve until interrupted; a problem is one line on ``err`` and an exit code, never a traceback."""
     try:
-        serve_mcp(agent, host=host, port=port, tool_name=tool_name, on_ready=announce)
-    except OSError as error:
+        serve()
+    except (ConfigError, OSError) as error:  # an extra not installed, a port in use
         err.print(Text(f"error: {error}", style="red"))
         return exit_codes.USAGE
     except Exception as error:  # a server that fails to start...: say so, not a traceback

@@ -191,7 +191,7 @@ class McpAgentServer:
         """Start serving; returns once the server accepts connections."""
         listener = _listen(self.host, self._port)
         self._port = listener.getsockname()[1]
-        self._server = _server(self.agent, self.host, self.path, self.tool_name)
+        self._server = self._build_server()
         _warn_if_exposed(self.host)
         self._thread = threading.Thread(target=self._serve, args=(listener,), name="any-agent-mcp", daemon=True)
         self._thread.start()
@@ -199,11 +199,15 @@ class McpAgentServer:
         while not self._server.started:
             if self._failure is not None or not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"the MCP server for agent {self.agent.config.name!r} did not start") from (
+                raise RuntimeError(f"the server for agent {self.agent.config.name!r} did not start") from (
                     self._failure
                 )
             time.sleep(0.01)
         return self
+
+    def _build_server(self) -> uvicorn.Server:
+        """The server to run (the A2A server builds its own)."""
+        return _server(self.agent, self.host, self.path, self.tool_name)
 
     def stop(self) -> None:
         """Stop serving (open requests are given a moment to finish) and the agent's MCP servers."""

@@ -7,7 +7,8 @@ is exported anywhere unless the user configured it.
 
 A recorder collects the spans of one run: the root ``invoke_agent`` span and every span whose parent
 it has already collected. That is exact even when many runs share one OpenTelemetry trace (runs
-started inside the user's own span) and when runs interleave on one event loop.
+started inside the user's own span) and when runs interleave on one event loop. A run nested in
+another (an agent used as a tool) is collected by both recorders: its own, and its caller's.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class _RecordingProcessor(SpanProcessor):
     """Routes each finished span to the recorder of the run it belongs to."""
 
     def __init__(self) -> None:
-        self._owners: dict[int, SpanRecorder] = {}
+        self._owners: dict[int, tuple[SpanRecorder, ...]] = {}
         self._listeners: list[SpanListener] = []
         self._lock = threading.Lock()
 
@@ -62,7 +63,8 @@ class _RecordingProcessor(SpanProcessor):
 
     def watch(self, span_id: int, recorder: SpanRecorder) -> None:
         with self._lock:
-            self._owners[span_id] = recorder
+            # A span already collected (a nested run's root, under its caller's tool span) stays so.
+            self._owners[span_id] = (*self._owners.get(span_id, ()), recorder)
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         if span.parent is None:
@@ -78,8 +80,8 @@ class _RecordingProcessor(SpanProcessor):
         with self._lock:
             owner = self._owners.pop(span.context.span_id, None)
             listeners = list(self._listeners)
-        if owner is not None:
-            owner.add(span)
+        for recorder in owner or ():
+            recorder.add(span)
         for listener in listeners:
             listener(span)
 

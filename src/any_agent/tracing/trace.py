@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from any_agent.model.types import Usage
 from any_agent.tracing import attributes as attr
+from any_agent.tracing.agents import AgentRun, agent_runs
 
 __all__ = ["AgentTrace", "SpanEvent", "SpanRecord", "normalize_spans"]
 
@@ -142,6 +143,15 @@ class AgentTrace(BaseModel):
                 return None
             total += cost
         return total
+
+    @property
+    def agents(self) -> list[AgentRun]:
+        """Each agent's run in this trace, with its own usage and cost.
+
+        One entry for a plain run; a run that used agents as tools has one more per inner run
+        (`AgentRun.depth` says how deep). `usage` and `cost` are the sums over all of them.
+        """
+        return agent_runs(self.spans)
 
     @property
     def models_used(self) -> list[str]:
