@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 from any_agent.eval.judge import JUDGE_INSTRUCTIONS
 from any_agent.testing import ChatRequest, Reply, ScriptedToolCall, answer
@@ -41,3 +42,35 @@ def agent_and_judge(request: ChatRequest) -> Reply:
     if "as json" in prompt.lower():
         return Reply(content=json.dumps({"city": "Paris", "celsius": 21}))
     return answer(request, f"You said: {prompt}")
+
+
+def hold(folder: str) -> str:
+    """Stand still until told to go on: the Ray test kills the worker running this.
+
+    Writes ``<pid>.pid`` in ``folder``, then waits (at most 60 s) for ``killed`` to appear there;
+    once it exists, returns at once (the retried run).
+
+    Args:
+        folder: Where to write and look.
+    """
+    import os
+    import pathlib
+
+    where = pathlib.Path(folder)
+    if (where / "killed").exists():
+        return "resumed after a worker died"
+    (where / f"{os.getpid()}.pid").write_text(str(os.getpid()), encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (where / "killed").exists():
+        time.sleep(0.05)
+    return "not killed"
+
+
+def ray_agent_and_judge(request: ChatRequest) -> Reply:
+    """`agent_and_judge`, plus ``hold <folder>`` calls `hold` once."""
+    folder = re.search(r"hold (\S+)", request.last_user_message)
+    if folder and request.turn == 0:
+        return Reply(tool_calls=[ScriptedToolCall(name="hold", arguments={"folder": folder.group(1)})])
+    if folder:
+        return answer(request, str(request.tool_results[-1].get("content")))
+    return agent_and_judge(request)

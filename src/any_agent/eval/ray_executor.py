@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +34,10 @@ _workers: dict[str, Worker] = {}
 
 
 def _ray() -> Any:
+    # Under `uv run`, Ray by default starts each worker with `uv run` too, in a fresh environment
+    # built from the project without its extras (so without Ray itself). Local workers should use
+    # this interpreter; set the variable to 1 to keep Ray's behaviour. Read once, when Ray is imported.
+    os.environ.setdefault("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
     try:
         import ray
     except ImportError:
@@ -105,8 +110,9 @@ class RayExecutor(Executor):
             }
             if self.runtime_env is not None:
                 options["runtime_env"] = self.runtime_env
-            await asyncio.to_thread(ray.init, address=self.address, **options)
+            ray.init(address=self.address, **options)  # the main thread: Ray installs signal handlers
             self._started_ray = True
+        _ship_by_value(ray, job)
         self._job_ref = ray.put(job)
         self._task = ray.remote(_run_remote).options(max_retries=0, num_cpus=self.cpus_per_run)
         if job.time_limit is not None:
@@ -135,6 +141,25 @@ class RayExecutor(Executor):
         if self._started_ray:
             await asyncio.to_thread(_ray().shutdown)
             self._started_ray = False
+
+
+def _ship_by_value(ray: Any, job: Job) -> None:
+    """Send the tools' and output type's own modules with the job, so workers need not import them.
+
+    An agent file's tools live next to it (``weather_tools:get_forecast``), on no worker's path.
+    Installed packages (any-agent, the frameworks, libraries) are pickled by reference as usual: a
+    cluster's workers must have them installed (see docs/eval.md).
+    """
+    objects: list[Any] = [tool for tool in job.config.tools if callable(tool)]
+    if job.config.output_type is not None:
+        objects.append(job.config.output_type)
+    for name in dict.fromkeys(getattr(obj, "__module__", None) for obj in objects):
+        module = sys.modules.get(name or "")
+        if module is None or name is None or name.split(".")[0].startswith("any_agent"):
+            continue
+        path = getattr(module, "__file__", None) or ""
+        if path and not any(part in path for part in ("site-packages", "dist-packages")):
+            ray.cloudpickle.register_pickle_by_value(module)
 
 
 def _worker_deaths(ray: Any) -> tuple[type[BaseException], ...]:
