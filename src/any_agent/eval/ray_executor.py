@@ -42,7 +42,7 @@ def _ray() -> Any:
         import ray
     except ImportError:
         raise ConfigError(
-            "the ray executor needs Ray: install the ray extra (uv sync --extra ray, or uv add 'any-agent[ray]')",
+            "the ray executor needs Ray: install this project's ray extra (uv sync --extra ray in its clone)",
             field="executor",
         ) from None
     return ray
