@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from any_agent.cli.app import app
@@ -36,3 +37,38 @@ def test_a_bad_cases_file_is_a_usage_error(tmp_path: Path) -> None:
     bad.write_text("- input: x\n  checks: [{regex: '('}]\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["eval", str(EXAMPLE / "agent.yaml"), str(bad)])
     assert result.exit_code == 2 and "not a valid regular expression" in result.output
+
+
+def test_the_html_evaluation_view_shows_the_matrix_and_each_runs_checks_and_trace(tmp_path: Path) -> None:
+    from tests.cli.cdp import Browser, chromium_path
+
+    binary = chromium_path()
+    if binary is None:
+        pytest.skip("no chromium")
+    page = tmp_path / "eval.html"
+    result = CliRunner().invoke(
+        app, ["eval", str(EXAMPLE / "agent.yaml"), str(EXAMPLE / "cases.yaml"), "-f", "tiny", "--html", str(page)]
+    )
+    assert result.exit_code == 1, result.output
+    with Browser(binary) as browser:
+        browser.open(page)
+        assert browser.errors() == []
+        assert browser.requested_urls() == [page.resolve().as_uri()]  # nothing fetched
+        matrix = browser.evaluate(
+            "Array.from(document.querySelectorAll('#matrix tr')).map(r => Array.from(r.cells).map(c => c.textContent))"
+        )
+        assert matrix == [["Case", "tiny"], ["lisbon", "100%"], ["lisbon-judged", "0%"], ["oslo", "0%"]]
+        details = browser.evaluate(
+            """(() => {
+              document.querySelector('#matrix td[data-case="oslo"]').click();
+              const body = document.getElementById('details-body');
+              return {
+                checks: Array.from(body.querySelectorAll('li:not(.spans li)')).map(li => li.textContent)
+                  .filter(t => t.startsWith('✓') || t.startsWith('✗')),
+                spans: body.querySelectorAll('ol.spans > li').length,
+              };
+            })()"""
+        )
+    assert details["checks"][0].startswith("✗ tool_called: get_forecast never called with")
+    assert details["checks"][1] == "✗ contains: does not contain 'Oslo'"
+    assert details["spans"] >= 5  # invoke_agent, 3 chat, 2 execute_tool

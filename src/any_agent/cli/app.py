@@ -248,6 +248,9 @@ def eval_(
     json_out: Annotated[
         str | None, typer.Option("--json", help="Write the results as JSON here ('-' for stdout).")
     ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained HTML report (pass-rate matrix, traces) here.")
+    ] = None,
     offline: OfflineOption = False,
 ) -> None:
     """Evaluate an agent on a set of cases, on several frameworks and models, with checks and a judge.
@@ -275,6 +278,7 @@ def eval_(
             timeout=timeout,
             json_out=json_out,
             offline=offline,
+            html=html,
             out=_console(),
             err=_console(stderr=True),
         )

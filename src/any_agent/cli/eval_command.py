@@ -62,6 +62,7 @@ def eval_command(
     timeout: float | None,
     json_out: str | None,
     offline: bool,
+    html: Path | None = None,
     out: Console,
     err: Console,
 ) -> int:
@@ -121,4 +122,9 @@ def eval_command(
     elif json_out:
         Path(json_out).write_text(results.model_dump_json(indent=2) + "\n", encoding="utf-8")
         err.print(Text(f"JSON results written to {json_out}", style="dim"))
+    if html is not None:
+        from any_agent.cli.report.eval_html import write_eval_report
+
+        write_eval_report(results, html)
+        err.print(Text(f"HTML report written to {html}", style="dim"))
     return exit_codes.OK if results.all_passed else exit_codes.FAILED
