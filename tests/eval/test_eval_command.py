@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -72,3 +73,19 @@ def test_the_html_evaluation_view_shows_the_matrix_and_each_runs_checks_and_trac
     assert details["checks"][0].startswith("✗ tool_called: get_forecast never called with")
     assert details["checks"][1] == "✗ contains: does not contain 'Oslo'"
     assert details["spans"] >= 5  # invoke_agent, 3 chat, 2 execute_tool
+
+
+def test_the_example_on_ray_decides_as_in_process_with_tools_next_to_the_agent_file(tmp_path: Path) -> None:
+    if importlib.util.find_spec("ray") is None:  # not importorskip: the executor must import Ray itself first
+        pytest.skip("needs the ray extra")
+    outputs = {}
+    for executor in ("inprocess", "ray"):
+        out = tmp_path / f"{executor}.json"
+        args = ["eval", str(EXAMPLE / "agent.yaml"), str(EXAMPLE / "cases.yaml"), "-f", "tiny", "--json", str(out)]
+        result = CliRunner().invoke(app, [*args, "--executor", executor])
+        assert result.exit_code == 1, result.output
+        document = json.loads(out.read_text(encoding="utf-8"))
+        assert document["executor"] == executor
+        outputs[executor] = [(run["case_id"], run["passed"], run["checks"]) for run in document["runs"]]
+    assert outputs["ray"] == outputs["inprocess"]  # the tools (examples/eval/weather_tools.py) ran on the workers
+    assert [passed for _, passed, _ in outputs["ray"]] == [True, False, False]

@@ -48,7 +48,7 @@ def _ray() -> Any:
     return ray
 
 
-def _run_remote(job: Job, job_id: str, spec: RunSpec, attempt: int) -> EvalRun:
+def _run_remote(job: tuple[list[str], bytes], job_id: str, spec: RunSpec, attempt: int) -> EvalRun:
     """The Ray task: one run, in whatever worker process Ray chose."""
     import ray
 
@@ -56,7 +56,9 @@ def _run_remote(job: Job, job_id: str, spec: RunSpec, attempt: int) -> EvalRun:
 
     worker = _workers.get(job_id)
     if worker is None:
-        worker = _workers[job_id] = Worker(job)
+        folders, payload = job
+        sys.path.extend(folder for folder in folders if folder not in sys.path)
+        worker = _workers[job_id] = Worker(ray.cloudpickle.loads(payload))
     where = f"{ray.get_runtime_context().get_node_id()[:8]}:{os.getpid()}"
     return run_sync(worker.execute(spec, attempts=attempt, worker=where))
 
@@ -105,15 +107,14 @@ class RayExecutor(Executor):
             options: dict[str, Any] = {
                 "include_dashboard": False,
                 "log_to_driver": False,
-                "logging_level": logging.WARNING,
+                "logging_level": logging.ERROR,
                 "configure_logging": True,
             }
             if self.runtime_env is not None:
                 options["runtime_env"] = self.runtime_env
             ray.init(address=self.address, **options)  # the main thread: Ray installs signal handlers
             self._started_ray = True
-        _ship_by_value(ray, job)
-        self._job_ref = ray.put(job)
+        self._job_ref = ray.put((_tool_folders(job), ray.cloudpickle.dumps(job)))
         self._task = ray.remote(_run_remote).options(max_retries=0, num_cpus=self.cpus_per_run)
         if job.time_limit is not None:
             self._time_limit = 2 * job.time_limit + self.grace  # the run, then its judge calls
@@ -143,23 +144,27 @@ class RayExecutor(Executor):
             self._started_ray = False
 
 
-def _ship_by_value(ray: Any, job: Job) -> None:
-    """Send the tools' and output type's own modules with the job, so workers need not import them.
+def _tool_folders(job: Job) -> list[str]:
+    """Where the tools' and output type's own modules are imported from, when not from an installed package.
 
-    An agent file's tools live next to it (``weather_tools:get_forecast``), on no worker's path.
-    Installed packages (any-agent, the frameworks, libraries) are pickled by reference as usual: a
-    cluster's workers must have them installed (see docs/eval.md).
+    An agent file's tools live next to it (``weather_tools:get_forecast``), on no worker's path: the
+    task puts these folders on its ``sys.path`` before reading the job. Installed packages (any-agent,
+    the frameworks, libraries) must be installed on a cluster's workers (see docs/eval.md).
     """
     objects: list[Any] = [tool for tool in job.config.tools if callable(tool)]
     if job.config.output_type is not None:
         objects.append(job.config.output_type)
+    folders: dict[str, None] = {}
     for name in dict.fromkeys(getattr(obj, "__module__", None) for obj in objects):
         module = sys.modules.get(name or "")
-        if module is None or name is None or name.split(".")[0].startswith("any_agent"):
-            continue
         path = getattr(module, "__file__", None) or ""
-        if path and not any(part in path for part in ("site-packages", "dist-packages")):
-            ray.cloudpickle.register_pickle_by_value(module)
+        if name is None or not path or any(part in path for part in ("site-packages", "dist-packages")):
+            continue
+        folder = os.path.dirname(os.path.abspath(path))
+        for _ in range(name.count(".")):  # a package's module: the folder that holds the top package
+            folder = os.path.dirname(folder)
+        folders[folder] = None
+    return list(folders)
 
 
 def _worker_deaths(ray: Any) -> tuple[type[BaseException], ...]:
