@@ -223,6 +223,75 @@ def compare(
     )
 
 
+@app.command("eval", cls=_Command)
+def eval_(
+    agent_file: AgentFileArg,
+    cases_file: Annotated[
+        Path, typer.Argument(help="Cases (.yaml or .jsonl): inputs and their checks.", show_default=False)
+    ],
+    frameworks: Annotated[
+        str | None, typer.Option("--frameworks", "-f", help="Comma-separated frameworks. Default: the file's.")
+    ] = None,
+    models: Annotated[
+        str | None, typer.Option("--models", "-m", help="Comma-separated models (provider:model). Default: the file's.")
+    ] = None,
+    repeats: Annotated[int, typer.Option("--repeats", "-n", min=1, help="Runs per case and cell.")] = 1,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, help="Runs in flight at once.")] = 4,
+    per_endpoint: Annotated[
+        int | None, typer.Option("--per-endpoint", min=1, help="Runs in flight at once against one model endpoint.")
+    ] = None,
+    judge: Annotated[
+        str | None, typer.Option("--judge", help="The judge model (provider:model) for judge checks.")
+    ] = None,
+    executor: Annotated[
+        str, typer.Option("--executor", help="inprocess (default) or ray (needs the ray extra).")
+    ] = "inprocess",
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="The Ray cluster to join (auto, ray://host:10001).")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", min=0.001, help="Seconds one run may take before it counts as failed.")
+    ] = 600.0,
+    json_out: Annotated[
+        str | None, typer.Option("--json", help="Write the results as JSON here ('-' for stdout).")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained HTML report (pass-rate matrix, traces) here.")
+    ] = None,
+    offline: OfflineOption = False,
+) -> None:
+    """Evaluate an agent on a set of cases, on several frameworks and models, with checks and a judge.
+
+    Exit code 0: every run passed every check; 1: at least one did not (see the table); 2: nothing ran.
+    """
+    from any_agent.cli.compare_command import split_list
+    from any_agent.cli.eval_command import eval_command
+
+    if executor not in ("inprocess", "ray"):
+        _console(stderr=True).print(Text("error: --executor is inprocess or ray", style="red"))
+        raise typer.Exit(exit_codes.USAGE)
+    _finish(
+        lambda: eval_command(
+            agent_file,
+            cases_file,
+            frameworks=split_list(frameworks),
+            models=split_list(models),
+            repeats=repeats,
+            concurrency=concurrency,
+            per_endpoint=per_endpoint,
+            judge=judge,
+            executor="ray" if ray_address else executor,
+            ray_address=ray_address,
+            timeout=timeout,
+            json_out=json_out,
+            offline=offline,
+            html=html,
+            out=_console(),
+            err=_console(stderr=True),
+        )
+    )
+
+
 @app.command(cls=_Command)
 def report(
     results: Annotated[Path, typer.Argument(help="A results file written by compare --json.", show_default=False)],

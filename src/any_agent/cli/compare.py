@@ -364,3 +364,12 @@ async def _run_once(run: Coroutine[Any, Any, AgentTrace], time_limit: float | No
             f"{type(error).__name__}: {error}", wall_seconds=time.perf_counter() - started
         ).model_copy(update={"error_type": type(error).__name__})
     return RunResult.from_trace(trace, wall_seconds=time.perf_counter() - started)
+
+
+async def run_once(agent: Agent, prompt: str, time_limit: float | None = None) -> RunResult:
+    """One run of ``agent``, bounded by ``time_limit`` seconds, as a `RunResult`: it never raises.
+
+    A failed run keeps its partial trace; what failed and why is in ``error`` and ``error_type``
+    (``any_agent.eval`` runs its cases through this, so both commands count a run the same way).
+    """
+    return await _run_once(agent, prompt, time_limit)
