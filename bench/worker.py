@@ -153,6 +153,21 @@ async def native_ag2(base_url: str) -> Runner:
     return run
 
 
+async def native_pydantic_ai(base_url: str) -> Runner:
+    """A pydantic-ai `Agent` with its `OpenAIChatModel` on an `OpenAIProvider(base_url=...)`, as its docs show."""
+    from pydantic_ai import Agent
+    from pydantic_ai.models.openai import OpenAIChatModel
+    from pydantic_ai.providers.openai import OpenAIProvider
+
+    model = OpenAIChatModel(MODEL, provider=OpenAIProvider(base_url=base_url, api_key=API_KEY))
+    agent = Agent(model, instructions=INSTRUCTIONS, tools=[get_weather])
+
+    async def run(prompt: str) -> Any:
+        return (await agent.run(prompt)).output
+
+    return run
+
+
 async def ours(base_url: str, framework: str, noop_tracer: bool = False) -> tuple[Runner, Any]:
     """The same agent through any-agent's adapter for ``framework``."""
     from any_agent import Agent, AgentConfig
@@ -268,6 +283,7 @@ async def build(variant: str, base_url: str) -> Runner:
             "langgraph": native_langgraph,
             "crewai": native_crewai,
             "ag2": native_ag2,
+            "pydantic_ai": native_pydantic_ai,
         }[framework](base_url)
     if kind == "ours":
         framework, _, mode = framework.partition("+")
