@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 
 from scenarios import SCENARIOS  # noqa: E402
 
-FRAMEWORKS = ["openai", "langgraph", "crewai", "ag2", "pydantic_ai"]
+FRAMEWORKS = ["openai", "langgraph", "crewai", "ag2", "pydantic_ai", "smolagents"]
 MOZILLA = {"openai": "openai", "langgraph": "langchain"}  # ours -> mozilla's framework name
 # Packages both sides share, pinned in the side venvs to the project's versions (the rest resolves freely).
 SHARED = {
@@ -74,6 +74,8 @@ FRAMEWORK_MODULES = {
     "any_agent_openai",
     "pydantic_ai",
     "any_agent_pydantic_ai",
+    "smolagents",
+    "any_agent_smolagents",
 }
 CONTENT_OFF = {"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "false"}
 
@@ -425,7 +427,8 @@ def concurrency(args: argparse.Namespace, server: Server, envs: Environments | N
     ours = Path(sys.executable)
     subjects = [Variant(f"any-agent {fw}", f"ours-{fw}", ours, "ours", fw) for fw in ["tiny", *args.frameworks]]
     for fw in args.frameworks:
-        if fw != "crewai":  # a CrewAI Agent is stateful: its docs do not share one between concurrent kickoffs
+        # CrewAI and smolagents agents are stateful: their docs do not share one between concurrent runs.
+        if fw not in ("crewai", "smolagents"):
             python = envs.native_python(fw, ours) if envs else ours
             subjects.append(Variant(f"native {fw}", f"native-{fw}", python, "native", fw))
     for n in args.concurrency:
@@ -749,6 +752,7 @@ def main() -> None:
                 "ag2",
                 "openai-agents",
                 "pydantic-ai-slim",
+                "smolagents",
                 "openai",
                 "any-llm-sdk",
                 "httpx",

@@ -168,6 +168,23 @@ async def native_pydantic_ai(base_url: str) -> Runner:
     return run
 
 
+async def native_smolagents(base_url: str) -> Runner:
+    """smolagents' `ToolCallingAgent` with its `OpenAIModel` pointed at the server, as its docs show."""
+    from smolagents import OpenAIModel, ToolCallingAgent, tool
+    from smolagents.monitoring import LogLevel
+
+    model = OpenAIModel(model_id=MODEL, api_base=base_url, api_key=API_KEY)
+    # One agent, run once at a time (`run` resets its memory): a smolagents agent is stateful.
+    agent = ToolCallingAgent(
+        tools=[tool(get_weather)], model=model, instructions=INSTRUCTIONS, verbosity_level=LogLevel.OFF
+    )
+
+    async def run(prompt: str) -> Any:
+        return await asyncio.to_thread(agent.run, prompt)  # smolagents is synchronous
+
+    return run
+
+
 async def ours(base_url: str, framework: str, noop_tracer: bool = False) -> tuple[Runner, Any]:
     """The same agent through any-agent's adapter for ``framework``."""
     from any_agent import Agent, AgentConfig
@@ -284,6 +301,7 @@ async def build(variant: str, base_url: str) -> Runner:
             "crewai": native_crewai,
             "ag2": native_ag2,
             "pydantic_ai": native_pydantic_ai,
+            "smolagents": native_smolagents,
         }[framework](base_url)
     if kind == "ours":
         framework, _, mode = framework.partition("+")

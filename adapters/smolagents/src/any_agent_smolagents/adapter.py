@@ -59,8 +59,11 @@ class SmolagentsAdapter(Adapter):
         self._own_tools: list[Tool] = own_tools
         self.toolset = Toolset(self.tools, native=[tool.name for tool in own_tools])
         self._options = {**_QUIET, **agent_args}
+        self._templates: Any = None
         try:
             self._native = self._build(None)
+            # smolagents parses its prompt templates (YAML) in every agent's constructor: parsed once here.
+            self._templates = self._native.prompt_templates
         except (TypeError, ValueError) as error:
             raise ConfigError(f"smolagents rejected the agent: {error}", field="agent_args") from None
 
@@ -100,6 +103,7 @@ class SmolagentsAdapter(Adapter):
             name=self.config.name if self.config.name.isidentifier() else None,
             description=self.config.description,
             max_steps=self.config.max_turns,
+            prompt_templates=self._templates,
             **self._options,
         )
 
@@ -115,6 +119,12 @@ class _Agent(ToolCallingAgent):  # type: ignore[misc]  # smolagents is untyped
     def __init__(self, calls: RunCalls | None, **kwargs: Any) -> None:
         self._calls = calls
         super().__init__(**kwargs)
+
+    def initialize_system_prompt(self) -> str:
+        """In an any-agent run the model is sent the instructions (see `Conversation`): no template to render."""
+        if self._calls is None:
+            return str(super().initialize_system_prompt())
+        return self._calls.conversation.system
 
     def execute_tool_call(self, tool_name: str, arguments: dict[str, Any] | str) -> Any:
         """Core tools (and names no tool has) through the core; smolagents' own tools as usual."""

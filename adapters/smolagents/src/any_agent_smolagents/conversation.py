@@ -20,6 +20,8 @@ class Conversation:
     """The messages of one run; built per run, so concurrent runs never share one."""
 
     def __init__(self, instructions: str | None, input_messages: list[Message]) -> None:
+        self.system = instructions or ""
+        """The system prompt the model is sent (``AgentConfig.instructions``)."""
         self._messages: list[Message] = [{"role": "system", "content": instructions}] if instructions else []
         self._messages += [dict(message) for message in input_messages]
         self._calls: list[str] = []
