@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 
 from scenarios import SCENARIOS  # noqa: E402
 
-FRAMEWORKS = ["openai", "langgraph", "crewai", "ag2"]
+FRAMEWORKS = ["openai", "langgraph", "crewai", "ag2", "pydantic_ai", "smolagents"]
 MOZILLA = {"openai": "openai", "langgraph": "langchain"}  # ours -> mozilla's framework name
 # Packages both sides share, pinned in the side venvs to the project's versions (the rest resolves freely).
 SHARED = {
@@ -72,6 +72,10 @@ FRAMEWORK_MODULES = {
     "any_agent_langgraph",
     "any_agent_ag2",
     "any_agent_openai",
+    "pydantic_ai",
+    "any_agent_pydantic_ai",
+    "smolagents",
+    "any_agent_smolagents",
 }
 CONTENT_OFF = {"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "false"}
 
@@ -134,6 +138,13 @@ class Environments:
     """mozilla's any-agent 1.18, unless --no-mozilla or no framework it has is measured."""
     ag2: Path | None
     """Native AG2's venv, when ag2 is measured."""
+    pydantic_ai: Path | None = None
+    """Native pydantic-ai's venv, when pydantic_ai is measured."""
+
+    def native_python(self, framework: str, default: Path) -> Path:
+        """The interpreter that runs ``framework`` natively: its side venv, if it has one."""
+        side = {"ag2": self.ag2, "pydantic_ai": self.pydantic_ai}.get(framework)
+        return side or default
 
 
 def needed_environments(args: argparse.Namespace) -> list[str]:
@@ -143,6 +154,8 @@ def needed_environments(args: argparse.Namespace) -> list[str]:
         needed.append("mozilla")
     if "ag2" in args.frameworks:
         needed.append("ag2")
+    if "pydantic_ai" in args.frameworks:
+        needed.append("pydantic_ai")
     if "langgraph" in args.frameworks:
         needed.append("overlay")
     if full_run(args):
@@ -156,7 +169,7 @@ def ensure_environments(args: argparse.Namespace) -> Environments:
         return Environments(mozilla=None, ag2=None)
     VENVS.mkdir(parents=True, exist_ok=True)
     constraints = _constraints()
-    mozilla = ag2 = None
+    mozilla = ag2 = pydantic_ai = None
     if "mozilla" in needed:
         # mozilla any-agent 1.18 fails to import with mcp 2.x (NameError: MCPTool), and its OpenAI
         # adapter builds usage objects that openai>=2.43 rejects (cache_write_tokens became required).
@@ -164,11 +177,15 @@ def ensure_environments(args: argparse.Namespace) -> Environments:
     if "ag2" in needed:
         # ag2's OpenAIConfig needs openai>=3.27; the project's lock holds openai 2.x (openai-agents 0.20).
         ag2 = _venv("ag2", [f"ag2[openai]=={_version(sys.executable, 'ag2')}"], constraints)
+    if "pydantic_ai" in needed:
+        # pydantic-ai's OpenAIChatModel needs its `openai` extra (openai>=3.31); the project's lock holds openai 2.x.
+        version = _version(sys.executable, "pydantic-ai-slim")
+        pydantic_ai = _venv("pydantic_ai", [f"pydantic-ai-slim[openai]=={version}"], constraints)
     if "overlay" in needed:
         _overlay("overlay", ["langchain-openai"], constraints)  # native LangGraph's ChatOpenAI
     if "tools" in needed:
         _overlay("tools", ["pyinstrument", "py-spy"], constraints)  # for bench/profiling.py
-    return Environments(mozilla=mozilla, ag2=ag2)
+    return Environments(mozilla=mozilla, ag2=ag2, pydantic_ai=pydantic_ai)
 
 
 def _version(python: str | Path, package: str) -> str | None:
@@ -301,7 +318,7 @@ def variants_for(args: argparse.Namespace, envs: Environments | None) -> list[Va
     ours = Path(sys.executable)
     out = [Variant("floor", "floor", ours, "floor"), Variant("any-agent tiny", "ours-tiny", ours, "ours", "tiny")]
     for fw in args.frameworks:
-        native_python = envs.ag2 if fw == "ag2" and envs else ours
+        native_python = envs.native_python(fw, ours) if envs else ours
         out.append(Variant(f"native {fw}", f"native-{fw}", native_python, "native", fw))
         out.append(Variant(f"any-agent {fw}", f"ours-{fw}", ours, "ours", fw))
         if envs and envs.mozilla and fw in MOZILLA:
@@ -410,8 +427,9 @@ def concurrency(args: argparse.Namespace, server: Server, envs: Environments | N
     ours = Path(sys.executable)
     subjects = [Variant(f"any-agent {fw}", f"ours-{fw}", ours, "ours", fw) for fw in ["tiny", *args.frameworks]]
     for fw in args.frameworks:
-        if fw != "crewai":  # a CrewAI Agent is stateful: its docs do not share one between concurrent kickoffs
-            python = envs.ag2 if fw == "ag2" and envs else ours
+        # CrewAI and smolagents agents are stateful: their docs do not share one between concurrent runs.
+        if fw not in ("crewai", "smolagents"):
+            python = envs.native_python(fw, ours) if envs else ours
             subjects.append(Variant(f"native {fw}", f"native-{fw}", python, "native", fw))
     for n in args.concurrency:
         for variant in subjects:
@@ -734,6 +752,8 @@ def main() -> None:
                 "langchain-core",
                 "ag2",
                 "openai-agents",
+                "pydantic-ai-slim",
+                "smolagents",
                 "openai",
                 "any-llm-sdk",
                 "httpx",
@@ -743,6 +763,9 @@ def main() -> None:
         ),
         "overlay (native LangGraph)": versions(sys.executable, []) | {"langchain-openai": _overlay_version()},
         "bench/.venvs/ag2 (native AG2)": versions(envs.ag2, ["ag2", "openai", "httpx", "pydantic"]) if envs.ag2 else {},
+        "bench/.venvs/pydantic_ai (native pydantic-ai)": (
+            versions(envs.pydantic_ai, ["pydantic-ai-slim", "openai", "httpx", "pydantic"]) if envs.pydantic_ai else {}
+        ),
         "bench/.venvs/mozilla": versions(
             envs.mozilla,
             [

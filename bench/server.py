@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from scenarios import SCENARIOS, scenario_for
 
-from any_agent.testing import ChatRequest, Reply, ScriptedLLM, plan
+from any_agent.testing import ChatRequest, Reply, ScriptedLLM, ScriptedToolCall, plan
+from any_agent.testing.types import message_text
 
 # The server sets TCP_NODELAY on its connections itself (`httpd._RequestHandler`): without it
 # every request waited ~40 ms for the client's delayed ACK, which would swamp every variant's cost.
@@ -24,7 +25,25 @@ _PLANS = {name: plan(s["steps"], final=s["final"]) for name, s in SCENARIOS.item
 
 
 def handler(request: ChatRequest) -> Reply:
+    if "final_answer" in request.tool_names:
+        return _smolagents_reply(request)
     return _PLANS[scenario_for(request.last_user_message or "")](request)  # type: ignore[return-value]
+
+
+def _smolagents_reply(request: ChatRequest) -> Reply:
+    """The same script for native smolagents, as a model that follows smolagents' protocol answers.
+
+    smolagents sends each tool result back as a user message ("Observation: ...") and ends a run
+    only on a call of its ``final_answer`` tool: the step is the number of assistant turns after the
+    task, and the final answer is that tool's call.
+    """
+    users = [i for i, message in enumerate(request.messages) if message.get("role") == "user"]
+    task = users[0] if users else 0
+    scenario = SCENARIOS[scenario_for(message_text(request.messages[task].get("content")))]
+    turn = sum(1 for message in request.messages[task + 1 :] if message.get("role") == "assistant")
+    if turn < len(scenario["steps"]):
+        return Reply(tool_calls=[ScriptedToolCall(name, arguments) for name, arguments in scenario["steps"][turn]])
+    return Reply(tool_calls=[ScriptedToolCall("final_answer", {"answer": scenario["final"]})])
 
 
 def main() -> None:

@@ -211,6 +211,38 @@ async def native_ag2(base_url: str) -> Subject:
     return Subject(run, stream)
 
 
+async def native_pydantic_ai(base_url: str) -> Subject:
+    """A pydantic-ai `Agent` with its `OpenAIChatModel` on an `OpenAIProvider(base_url=...)`, as its docs show."""
+    from pydantic_ai import Agent
+    from pydantic_ai.models.openai import OpenAIChatModel
+    from pydantic_ai.providers.openai import OpenAIProvider
+
+    model = OpenAIChatModel(MODEL, provider=OpenAIProvider(base_url=base_url, api_key=API_KEY))
+    agent = Agent(model, instructions=INSTRUCTIONS, tools=[get_weather])
+
+    async def run(prompt: str) -> Any:
+        return (await agent.run(prompt)).output
+
+    return Subject(run)
+
+
+async def native_smolagents(base_url: str) -> Subject:
+    """smolagents' `ToolCallingAgent` with its `OpenAIModel` pointed at the server, as its docs show."""
+    from smolagents import OpenAIModel, ToolCallingAgent, tool
+    from smolagents.monitoring import LogLevel
+
+    model = OpenAIModel(model_id=MODEL, api_base=base_url, api_key=API_KEY)
+    # One agent, run once at a time (`run` resets its memory): a smolagents agent is stateful.
+    agent = ToolCallingAgent(
+        tools=[tool(get_weather)], model=model, instructions=INSTRUCTIONS, verbosity_level=LogLevel.OFF
+    )
+
+    async def run(prompt: str) -> Any:
+        return await asyncio.to_thread(agent.run, prompt)  # smolagents is synchronous
+
+    return Subject(run)
+
+
 async def ours(base_url: str, framework: str, noop_tracer: bool = False) -> tuple[Subject, Any]:
     """The same agent through any-agent's adapter for ``framework``."""
     from any_agent import Agent, AgentConfig
@@ -335,6 +367,8 @@ async def build(variant: str, base_url: str) -> Subject:
             "langgraph": native_langgraph,
             "crewai": native_crewai,
             "ag2": native_ag2,
+            "pydantic_ai": native_pydantic_ai,
+            "smolagents": native_smolagents,
         }[framework](base_url)
     if kind == "ours":
         framework, _, mode = framework.partition("+")

@@ -19,11 +19,14 @@ ENTRY_POINT_GROUP = "any_agent.adapters"
 logger = logging.getLogger(__name__)
 
 _FIRST_PARTY = {
-    "crewai": "any-agent[crewai]",
-    "langgraph": "any-agent[langgraph]",
-    "ag2": "any-agent[ag2]",
-    "openai": "any-agent[openai]",
+    "crewai": "crewai",
+    "langgraph": "langgraph",
+    "ag2": "ag2",
+    "openai": "openai",
+    "pydantic_ai": "pydantic-ai",
+    "smolagents": "smolagents",
 }
+"""This project's adapters: framework name -> the extra that installs it."""
 
 
 def install_hint(extra: str) -> str:
@@ -58,7 +61,7 @@ def load_adapter(framework: str) -> type[Adapter]:
     matches = [entry for entry in entry_points(group=ENTRY_POINT_GROUP) if entry.name == framework]
     if not matches:
         hint = (
-            f" Install it: {install_hint(framework)}."
+            f" Install it: {install_hint(_FIRST_PARTY[framework])}."
             if framework in _FIRST_PARTY
             else " A third-party adapter registers itself in the 'any_agent.adapters' entry-point group."
         )
@@ -74,7 +77,8 @@ def load_adapter(framework: str) -> type[Adapter]:
         logger.debug("adapter %s failed to load", framework, exc_info=True)
         raise AdapterNotFoundError(
             f"the {framework!r} adapter is installed but failed to load ({type(error).__name__}: {error}). "
-            f"Reinstall it and its framework" + (f": {install_hint(framework)}" if framework in _FIRST_PARTY else ""),
+            "Reinstall it and its framework"
+            + (f": {install_hint(_FIRST_PARTY[framework])}" if framework in _FIRST_PARTY else ""),
             field="framework",
         ) from None
     if not (isinstance(adapter, type) and issubclass(adapter, Adapter)):

@@ -32,9 +32,9 @@ def get_weather(city: str) -> str:
 
 def test_unknown_framework_lists_installed_and_install_command() -> None:
     with pytest.raises(AdapterNotFoundError) as info:
-        Agent.create(AgentConfig(model_id="openai:x", api_base="http://127.0.0.1:9/v1", framework="smolagents"))
+        Agent.create(AgentConfig(model_id="openai:x", api_base="http://127.0.0.1:9/v1", framework="no_such_framework"))
     message = str(info.value)
-    assert message.startswith("framework: no adapter for framework 'smolagents'")
+    assert message.startswith("framework: no adapter for framework 'no_such_framework'")
     assert "tiny" in message and "any_agent.adapters" in message
 
 
@@ -46,6 +46,8 @@ def test_known_but_missing_framework_gives_the_install_command(monkeypatch: pyte
     try:
         with pytest.raises(AdapterNotFoundError, match=r"uv sync --extra crewai in a clone"):
             registry.load_adapter("crewai")
+        with pytest.raises(AdapterNotFoundError, match=r"uv sync --extra pydantic-ai in a clone"):
+            registry.load_adapter("pydantic_ai")
     finally:
         registry.load_adapter.cache_clear()
 
