@@ -372,4 +372,4 @@ async def run_once(agent: Agent, prompt: str, time_limit: float | None = None) -
     A failed run keeps its partial trace; what failed and why is in ``error`` and ``error_type``
     (``any_agent.eval`` runs its cases through this, so both commands count a run the same way).
     """
-    return await _run_once(agent, prompt, time_limit)
+    return await _run_once(agent.run_async(prompt), time_limit)

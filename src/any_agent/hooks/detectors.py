@@ -91,7 +91,8 @@ def messages_text(messages: Sequence[Message]) -> str:
 def _texts(messages: Sequence[Message]) -> Iterator[str]:
     for message in messages:
         yield from _content(message.get("content"))
-        for call in message.get("tool_calls") or ():
+        tool_calls: Any = message.get("tool_calls") or ()
+        for call in tool_calls:
             function: Any = call.get("function", {}) if isinstance(call, Mapping) else {}
             if isinstance(function, Mapping) and isinstance(function.get("arguments"), str):
                 yield function["arguments"]

@@ -8,7 +8,7 @@ tool turns verbatim, so the request is the one `tiny` sends.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from pydantic_ai.messages import (
     ImageUrl,
@@ -34,16 +34,17 @@ def to_pydantic_history(messages: Sequence[Message]) -> list[ModelMessage]:
     """The run's input as pydantic-ai history; the last user message is in it, so the run gets no prompt."""
     history: list[ModelMessage] = []
     for message in messages:
-        role, content = message.get("role"), message.get("content")
+        item: dict[str, Any] = cast(dict[str, Any], message)
+        role, content = item.get("role"), item.get("content")
         if role == "assistant":
             parts: list[TextPart | ToolCallPart] = [TextPart(content_text(content))] if content else []
-            for call in message.get("tool_calls") or []:
+            for call in item.get("tool_calls") or []:
                 function = call.get("function", {})
                 arguments = function.get("arguments") or "{}"
                 parts.append(ToolCallPart(function.get("name", ""), arguments, tool_call_id=call.get("id", "")))
             history.append(ModelResponse(parts=parts))
         elif role == "tool":
-            part = ToolReturnPart("", content_text(content), tool_call_id=message.get("tool_call_id", ""))
+            part = ToolReturnPart("", content_text(content), tool_call_id=item.get("tool_call_id", ""))
             history.append(ModelRequest(parts=[part]))
         elif role in ("system", "developer"):
             history.append(ModelRequest(parts=[SystemPromptPart(content_text(content))]))
@@ -63,14 +64,14 @@ def to_core_messages(messages: Sequence[ModelMessage], instructions: str | None)
             if isinstance(part, SystemPromptPart):
                 out.append({"role": "system", "content": part.content})
             elif isinstance(part, UserPromptPart):
-                out.append({"role": "user", "content": _chat_content(part.content)})
+                out.append(cast(Message, {"role": "user", "content": _chat_content(part.content)}))
             elif isinstance(part, ToolReturnPart):
                 out.append({"role": "tool", "tool_call_id": part.tool_call_id, "content": part.model_response_str()})
             elif isinstance(part, RetryPromptPart):  # pydantic-ai's own retry; the core's bridges never cause one
                 if part.tool_name:
                     out.append({"role": "tool", "tool_call_id": part.tool_call_id, "content": part.model_response()})
                 else:
-                    out.append({"role": "user", "content": part.model_response()})
+                    out.append({"role": "user", "content": str(part.model_response())})
     return out
 
 
@@ -84,7 +85,7 @@ def _assistant(message: ModelResponse) -> Message:
     item: dict[str, Any] = {"role": "assistant", "content": text or None}
     if calls:
         item["tool_calls"] = calls
-    return item
+    return cast(Message, item)
 
 
 def _raw(part: ToolCallPart) -> str:

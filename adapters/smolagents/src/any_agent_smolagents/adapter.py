@@ -86,7 +86,7 @@ class SmolagentsAdapter(Adapter):
 
     def _run(self, run: RunContext) -> Any:
         agent = self._build(run)
-        task = next((m for m in reversed(run.input_messages) if m.get("role") == "user"), {})
+        task: Any = next((m for m in reversed(run.input_messages) if m.get("role") == "user"), {})
         return agent.run(content_text(task.get("content")), reset=True)
 
     def _build(self, run: RunContext | None) -> _Agent:

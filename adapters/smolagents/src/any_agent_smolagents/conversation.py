@@ -10,6 +10,7 @@ tool bridge each result (by call id), so every request is rebuilt from them, in 
 from __future__ import annotations
 
 import threading
+from typing import cast
 
 from any_agent.model.types import Message, ModelResponse
 
@@ -23,7 +24,7 @@ class Conversation:
         self.system = instructions or ""
         """The system prompt the model is sent (``AgentConfig.instructions``)."""
         self._messages: list[Message] = [{"role": "system", "content": instructions}] if instructions else []
-        self._messages += [dict(message) for message in input_messages]
+        self._messages += [cast(Message, dict(message)) for message in input_messages]
         self._calls: list[str] = []
         """The ids of the last answer's tool calls, whose results go in before the next request."""
         self._results: dict[str, str] = {}

@@ -6,7 +6,7 @@ retried, counted against ``max_turns`` and, in a streamed run, streamed by the c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 from smolagents import Tool
@@ -99,7 +99,7 @@ class ModelBridge(Model):  # type: ignore[misc]  # smolagents is untyped
         if self.conversation is not None:
             return self.conversation.request()
         clean = get_clean_message_list(messages, role_conversions=tool_role_conversions)
-        return [dict(message) for message in clean]
+        return [cast(Message, dict(message)) for message in clean]
 
     def _definition(self, tool: Tool) -> dict[str, Any]:
         # The core's own definition of its tools (not smolagents' rendering), so the request is the

@@ -50,8 +50,9 @@ class RedactCard(Hooks):
 
     async def before_model_call(self, call: ModelCall) -> None:
         for message in call.messages:
-            if isinstance(message.get("content"), str):
-                message["content"] = message["content"].replace("4111 1111 1111 1111", "[card]")
+            content = message.get("content")
+            if isinstance(content, str):
+                message["content"] = content.replace("4111 1111 1111 1111", "[card]")
 
 
 class ToBerlin(Hooks):
