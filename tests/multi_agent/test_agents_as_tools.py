@@ -196,3 +196,18 @@ async def test_nested_runs_check_the_depth_bound_again(llm: ScriptedLLM, monkeyp
         "Error: tool 'leaf' raised AgentNestingError: agents nest deeper than 2 (middle -> leaf); refusing to go on"
     )
     assert [run.name for run in trace.agents] == ["top", "middle"]
+
+
+async def test_the_inner_agents_own_hooks_apply_inside(llm: ScriptedLLM) -> None:
+    from any_agent.hooks import Hooks
+
+    class Censor(Hooks):
+        async def after_model_call(self, call: object, response: object) -> str | None:
+            return "[censored by the researcher's hook]"
+
+    researcher = AgentConfig(**endpoint(llm), name="researcher", hooks=[Censor()])
+    async with Agent.create(AgentConfig(**endpoint(llm), name="writer", tools=[researcher])) as agent:
+        trace = await agent.run_async("Write.")
+    (tool,) = trace.operation_spans(attr.OP_EXECUTE_TOOL)
+    assert tool.attributes[attr.TOOL_CALL_RESULT] == "[censored by the researcher's hook]"
+    assert trace.final_output == "Article: [censored by the researcher's hook]"  # the writer's own answer: no hook
