@@ -8,15 +8,15 @@ from typing import Any, ClassVar
 
 from pydantic_ai import Agent as PydanticAgent
 from pydantic_ai import Tool, UsageLimits
-from pydantic_ai.exceptions import AgentRunError, ModelRetry, UnexpectedModelBehavior, UsageLimitExceeded, UserError
+from pydantic_ai.exceptions import AgentRunError, ModelRetry, UnexpectedModelBehavior, UserError
 from pydantic_ai.models.instrumented import InstrumentationSettings
 
 from any_agent.adapter import Adapter
-from any_agent.adapter_kit import check_agent_args
+from any_agent.adapter_kit import check_agent_args, framework_turn_limit
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
-from any_agent.model.client import ModelClient, TurnLimitReached
+from any_agent.model.client import ModelClient
 from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
 from any_agent_pydantic_ai.messages import to_pydantic_history
@@ -80,17 +80,15 @@ class PydanticAIAdapter(Adapter):
 
     async def run(self, run: RunContext) -> Any:
         """One pydantic-ai run on the whole input as its history; its request limit is ``max_turns``."""
-        try:
-            result = await self._agent.run(
-                None,
-                message_history=to_pydantic_history(run.input_messages),
-                deps=run,
-                model=ModelBridge(self.model, self.toolset, run=run),
-                usage_limits=UsageLimits(request_limit=run.config.max_turns),
-                infer_name=False,
-            )
-        except UsageLimitExceeded as error:
-            raise TurnLimitReached(str(error)) from error
+        # The core stops the run at max_turns; pydantic-ai's own limit is one past it, never first.
+        result = await self._agent.run(
+            None,
+            message_history=to_pydantic_history(run.input_messages),
+            deps=run,
+            model=ModelBridge(self.model, self.toolset, run=run),
+            usage_limits=UsageLimits(request_limit=framework_turn_limit(run.config.max_turns, run)),
+            infer_name=False,
+        )
         return result.output or ""
 
     def describe_error(self, error: BaseException) -> str:

@@ -12,11 +12,11 @@ from smolagents.monitoring import LogLevel
 from smolagents.utils import AgentError, AgentExecutionError, AgentGenerationError, AgentMaxStepsError
 
 from any_agent.adapter import Adapter, run_blocking
-from any_agent.adapter_kit import check_agent_args, content_text
+from any_agent.adapter_kit import check_agent_args, content_text, framework_turn_limit
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.errors import ConfigError
-from any_agent.model.client import ModelClient
+from any_agent.model.client import ModelClient, TurnLimitReached
 from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
 from any_agent_smolagents.conversation import Conversation
@@ -87,7 +87,13 @@ class SmolagentsAdapter(Adapter):
     def _run(self, run: RunContext) -> Any:
         agent = self._build(run)
         task: Any = next((m for m in reversed(run.input_messages) if m.get("role") == "user"), {})
-        return agent.run(content_text(task.get("content")), reset=True)
+        try:
+            return agent.run(content_text(task.get("content")), reset=True)
+        except AgentError as error:  # smolagents wraps what its model raised: the core's stop is the core's
+            stop = error.__cause__ or error.__context__
+            if isinstance(stop, TurnLimitReached):
+                raise stop from None
+            raise
 
     def _build(self, run: RunContext | None) -> _Agent:
         conversation = Conversation(self.config.instructions, run.input_messages) if run is not None else None
@@ -102,7 +108,7 @@ class SmolagentsAdapter(Adapter):
             instructions=self.config.instructions,
             name=self.config.name if self.config.name.isidentifier() else None,
             description=self.config.description,
-            max_steps=self.config.max_turns,
+            max_steps=framework_turn_limit(self.config.max_turns, run),
             prompt_templates=self._templates,
             **self._options,
         )
