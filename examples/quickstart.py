@@ -32,6 +32,7 @@ def main(frameworks: list[str]) -> int:
     failures = 0
     # Each framework is imported when its first agent is built: seconds each, the first time.
     print(f"Running on {', '.join(frameworks)}, offline; each framework loads as its turn comes.", flush=True)
+    width = max(map(len, frameworks), default=0)
     with ScriptedLLM(script) as llm:
         for framework in frameworks:
             config = AgentConfig(
@@ -46,12 +47,12 @@ def main(frameworks: list[str]) -> int:
                 trace = Agent.create(config).run("Is it warmer in Paris or in Berlin?")
             except (AdapterNotFoundError, AgentRunError) as error:
                 failures += 1
-                print(f"{framework:>10}  FAILED: {error}")
+                print(f"{framework:>{width}}  FAILED: {error}")
                 continue
             steps = " > ".join(step["name"].split(" ")[0] for step in trace.normalized()[1:])
             print(
-                f"{framework:>10}  {trace.final_output!r}\n"
-                f"{'':>10}  {steps} | {trace.usage.input_tokens} in / {trace.usage.output_tokens} out tokens"
+                f"{framework:>{width}}  {trace.final_output!r}\n"
+                f"{'':>{width}}  {steps} | {trace.usage.input_tokens} in / {trace.usage.output_tokens} out tokens"
                 f" | {trace.duration.total_seconds():.2f}s",
                 flush=True,
             )

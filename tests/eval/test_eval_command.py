@@ -1,4 +1,4 @@
-"""``any-agent eval`` on the shipped example (examples/eval), offline on the scripted model."""
+"""``any-agent eval`` on the shipped cases (examples/eval) and agent (examples/weather), offline."""
 
 from __future__ import annotations
 
@@ -11,14 +11,16 @@ from typer.testing import CliRunner
 
 from any_agent.cli.app import app
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "eval"
+EXAMPLES = Path(__file__).parents[2] / "examples"
+AGENT = EXAMPLES / "weather" / "agent.yaml"
+CASES = EXAMPLES / "eval" / "cases.yaml"
 
 
 def test_the_example_runs_offline_with_a_table_a_json_document_and_reasons(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     result = CliRunner().invoke(
         app,
-        ["eval", str(EXAMPLE / "agent.yaml"), str(EXAMPLE / "cases.yaml"), "-f", "tiny,langgraph", "--json", str(out)],
+        ["eval", str(AGENT), str(CASES), "-f", "tiny,langgraph", "--json", str(out)],
     )
     assert result.exit_code == 1, result.output  # the Oslo and judged cases fail offline, by design
     assert "Pass rate" in result.output and "1/3" in result.output
@@ -36,7 +38,7 @@ def test_the_example_runs_offline_with_a_table_a_json_document_and_reasons(tmp_p
 def test_a_bad_cases_file_is_a_usage_error(tmp_path: Path) -> None:
     bad = tmp_path / "cases.yaml"
     bad.write_text("- input: x\n  checks: [{regex: '('}]\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["eval", str(EXAMPLE / "agent.yaml"), str(bad)])
+    result = CliRunner().invoke(app, ["eval", str(AGENT), str(bad)])
     assert result.exit_code == 2 and "not a valid regular expression" in result.output
 
 
@@ -47,9 +49,7 @@ def test_the_html_evaluation_view_shows_the_matrix_and_each_runs_checks_and_trac
     if binary is None:
         pytest.skip("no chromium")
     page = tmp_path / "eval.html"
-    result = CliRunner().invoke(
-        app, ["eval", str(EXAMPLE / "agent.yaml"), str(EXAMPLE / "cases.yaml"), "-f", "tiny", "--html", str(page)]
-    )
+    result = CliRunner().invoke(app, ["eval", str(AGENT), str(CASES), "-f", "tiny", "--html", str(page)])
     assert result.exit_code == 1, result.output
     with Browser(binary) as browser:
         browser.open(page)
@@ -81,11 +81,11 @@ def test_the_example_on_ray_decides_as_in_process_with_tools_next_to_the_agent_f
     outputs = {}
     for executor in ("inprocess", "ray"):
         out = tmp_path / f"{executor}.json"
-        args = ["eval", str(EXAMPLE / "agent.yaml"), str(EXAMPLE / "cases.yaml"), "-f", "tiny", "--json", str(out)]
+        args = ["eval", str(AGENT), str(CASES), "-f", "tiny", "--json", str(out)]
         result = CliRunner().invoke(app, [*args, "--executor", executor])
         assert result.exit_code == 1, result.output
         document = json.loads(out.read_text(encoding="utf-8"))
         assert document["executor"] == executor
         outputs[executor] = [(run["case_id"], run["passed"], run["checks"]) for run in document["runs"]]
-    assert outputs["ray"] == outputs["inprocess"]  # the tools (examples/eval/weather_tools.py) ran on the workers
+    assert outputs["ray"] == outputs["inprocess"]  # the tools (examples/weather/weather_tools.py) ran on the workers
     assert [passed for _, passed, _ in outputs["ray"]] == [True, False, False]
