@@ -167,3 +167,27 @@ def test_the_verdict_reads_each_measure_against_its_goal(goals: ModuleType) -> N
     worst_rss = verdicts["peak RSS above native, worst of OpenAI / LangGraph / CrewAI"]
     assert worst_rss == ("+12.0 MiB [+1.0 MiB to +12.0 MiB]", "NOT MET")  # the worst framework decides
     assert "4 of 10 goals met" in goals.verdict(report)
+
+
+def test_start_up_times_every_command_and_the_import_ratios(bench: ModuleType) -> None:
+    args = bench.parse_args(["--quick", "--startup-repeats", "2"])
+    args.startup_repeats = 2  # --quick sets its own count
+    startup = bench.startup(args, None)
+    assert set(startup["process_wall_ms"]) == {
+        "python -c pass",
+        "import any_agent",
+        "import pydantic, opentelemetry.sdk.trace",
+        "from any_agent import Agent, AgentConfig",
+        "any-agent --help",
+        "import typer, typer.rich_utils",
+    }
+    assert set(startup["import_ms"]) == {  # the commands that time their own import
+        "import any_agent",
+        "import pydantic, opentelemetry.sdk.trace",
+        "from any_agent import Agent, AgentConfig",
+    }
+    assert set(startup["ratios"]) == {
+        "import any_agent / import pydantic, opentelemetry.sdk.trace",
+        "from any_agent import Agent, AgentConfig / import pydantic, opentelemetry.sdk.trace",
+    }
+    assert startup["framework_modules_imported_by_import_any_agent"] == []
