@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -370,13 +371,14 @@ def start_worker(
     server: Server,
     check: Callable[[Worker, Server], str | None],
     results: dict[str, Any],
+    starting: Future[Worker] | None = None,
 ) -> Worker | None:
     """A worker for ``variant`` that passed ``check``, or None, with why in ``results``: a variant that
     cannot run (framework missing, wrong answer) is reported as excluded, never fatal."""
     log(f"starting {variant.label}")
     worker: Worker | None = None
     try:
-        worker = Worker(variant, server.base_url)
+        worker = starting.result() if starting is not None else Worker(variant, server.base_url)
         problem = check(worker, server)
     except Exception as error:
         problem = f"{type(error).__name__}: {error}"[:500]
@@ -389,11 +391,20 @@ def start_worker(
     return None
 
 
-def timed_runs(args: argparse.Namespace, variants: list[Variant], server: Server) -> dict[str, Any]:
+def timed_runs(
+    args: argparse.Namespace, variants: list[Variant], server: Server, kept: dict[str, Worker] | None = None
+) -> dict[str, Any]:
+    """Interleaved timed runs; the workers whose labels are keys of ``kept`` are left running there.
+
+    A quick run starts its workers in parallel, one per core (their setup times then overlap);
+    a full run starts them one after another, so each setup time is its own.
+    """
     workers: dict[str, Worker] = {}
     results: dict[str, Any] = {}
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2) if getattr(args, "quick", False) else None
+    starting = {variant.label: pool.submit(Worker, variant, server.base_url) for variant in variants} if pool else {}
     for variant in variants:
-        worker = start_worker(variant, server, verify, results)
+        worker = start_worker(variant, server, verify, results, starting.get(variant.label))
         if worker is None:
             continue
         for name in SCENARIOS:
@@ -409,6 +420,8 @@ def timed_runs(args: argparse.Namespace, variants: list[Variant], server: Server
             "rss_after_setup_kib": worker.ready["maxrss_kib"],
             "ns": {name: [] for name in SCENARIOS},
         }
+    if pool is not None:
+        pool.shutdown()  # every worker was waited for above
     labels = list(workers)
     log(f"timing {len(labels)} variants x {len(SCENARIOS)} scenarios x {args.runs} runs, interleaved")
     for repetition in range(args.runs):
@@ -422,7 +435,10 @@ def timed_runs(args: argparse.Namespace, variants: list[Variant], server: Server
             log(f"  repetition {repetition + 1}/{args.runs}")
     for label, worker in workers.items():
         results[label]["peak_rss_kib"] = worker.ask(cmd="rss")["maxrss_kib"]
-        worker.close()
+        if kept is not None and label in kept:
+            kept[label] = worker
+        else:
+            worker.close()
         results[label]["stats"] = {name: summary(ns) for name, ns in results[label]["ns"].items()}
     return results
 
@@ -459,8 +475,7 @@ CONCURRENCY_REPEATS = 3
 """Times each variant runs a batch of concurrent runs of 100 or fewer (a larger batch runs once)."""
 
 
-def concurrency(args: argparse.Namespace, server: Server, envs: Environments | None) -> list[dict[str, Any]]:
-    out = []
+def concurrency_subjects(args: argparse.Namespace, envs: Environments | None) -> list[Variant]:
     ours = Path(sys.executable)
     frameworks = getattr(args, "concurrency_frameworks", args.frameworks)
     reference = [] if getattr(args, "quick", False) else ["tiny"]
@@ -470,10 +485,20 @@ def concurrency(args: argparse.Namespace, server: Server, envs: Environments | N
         if fw not in ("crewai", "smolagents"):
             python = envs.native_python(fw, ours) if envs else ours
             subjects.append(Variant(f"native {fw}", f"native-{fw}", python, "native", fw))
+    return subjects
+
+
+def concurrency(
+    args: argparse.Namespace, server: Server, envs: Environments | None, reuse: dict[str, Worker | None] | None = None
+) -> list[dict[str, Any]]:
+    """Concurrent runs, each variant in a fresh worker, or in the timed runs' worker where ``reuse`` holds one
+    (--quick: two fewer processes to start; its peak RSS was read before)."""
+    out = []
+    reuse = reuse or {}
     for n in args.concurrency:
-        for variant in subjects:
+        for variant in concurrency_subjects(args, envs):
             log(f"concurrency: {variant.label} x {n}")
-            worker = Worker(variant, server.base_url)
+            worker = reuse.pop(variant.label, None) or Worker(variant, server.base_url)
             try:
                 worker.ask(cmd="run", scenario="short", n=3)
                 walls = []
@@ -511,6 +536,9 @@ def _time_process(argv: list[str], env: dict[str, str]) -> float:
     return (time.perf_counter_ns() - begin) / 1e6
 
 
+QUICK_STARTUP = ["import any_agent", "import pydantic, opentelemetry.sdk.trace", "any-agent --help"]
+
+
 def startup(args: argparse.Namespace, envs: Environments | None) -> dict[str, Any]:
     """Import and CLI start-up, in fresh processes, with warm bytecode (each is run once first with writing on)."""
     python = sys.executable
@@ -531,7 +559,9 @@ def startup(args: argparse.Namespace, envs: Environments | None) -> dict[str, An
         # The command line's floor: typer and the rich help it renders with (--help loads no more of the core).
         "import typer, typer.rich_utils": [python, "-c", "import typer, typer.rich_utils"],
     }
-    if envs and envs.mozilla and not getattr(args, "quick", False):
+    if getattr(args, "quick", False):  # what the goals read, and nothing else
+        cases = {name: cases[name] for name in QUICK_STARTUP}
+    elif envs and envs.mozilla:
         cases["mozilla: import any_agent"] = [str(envs.mozilla), "-c", inner.format(m="any_agent")]
     env = dict(os.environ)
     warm = {key: value for key, value in env.items() if key != "PYTHONDONTWRITEBYTECODE"}
@@ -577,6 +607,7 @@ def startup(args: argparse.Namespace, envs: Environments | None) -> dict[str, An
                 ("import any_agent", "import pydantic, opentelemetry.sdk.trace"),
                 ("from any_agent import Agent, AgentConfig", "import pydantic, opentelemetry.sdk.trace"),
             ]
+            if top in inside
         },
         "framework_modules_imported_by_import_any_agent": sorted(loaded & FRAMEWORK_MODULES),
         "modules_imported_by_import_any_agent": len(loaded),
@@ -890,12 +921,19 @@ def main() -> None:
         else {},
     }
     server = Server()
+    # A quick run reuses the timed runs' workers for its concurrent runs, rather than starting them again.
+    reuse: dict[str, Worker | None] = {}
+    if args.quick and not args.no_concurrency:
+        reuse = {variant.label: None for variant in concurrency_subjects(args, envs)}
     try:
-        report["variants"] = timed_runs(args, variants_for(args, envs), server)
+        report["variants"] = timed_runs(args, variants_for(args, envs), server, kept=reuse)  # type: ignore[arg-type]
         report["ratios"] = ratios(report["variants"], args.frameworks)
         if not args.no_concurrency:
-            report["concurrency"] = concurrency(args, server, envs)
+            report["concurrency"] = concurrency(args, server, envs, reuse)
     finally:
+        for worker in reuse.values():
+            if worker is not None:
+                worker.close()
         server.close()
     if not args.no_startup:
         log("start-up")
