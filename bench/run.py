@@ -1,7 +1,9 @@
 """The any-agent benchmark: the cost of the abstraction, per framework. One command runs it all:
 
     uv run python bench/run.py            # 30 timed runs per variant and scenario after 5 warm-ups
-    uv run python bench/run.py --quick    # a smoke run (fewer runs, 100 concurrent only)
+    uv run python bench/run.py --quick    # the goals' verdict in under a minute (only what they measure)
+
+Both end with the verdict of every goal of `goals.py` (measure, now with its interval, goal, met or not).
 
 It creates what it needs under bench/.venvs/ (git-ignored) on first use, from PyPI with uv:
 mozilla's any-agent 1.18 in a venv of its own (same import name as ours), AG2's OpenAI config in a
@@ -15,8 +17,10 @@ Not part of the test suite.
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import datetime as dt
+import importlib.metadata
 import json
 import os
 import platform
@@ -27,6 +31,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,9 +43,21 @@ VENVS = HERE / ".venvs"
 LOGS = HERE / ".logs"
 sys.path.insert(0, str(HERE))
 
+import goals  # noqa: E402
 from scenarios import SCENARIOS  # noqa: E402
 
-FRAMEWORKS = ["openai", "langgraph", "crewai", "ag2", "pydantic_ai", "smolagents"]
+
+def _worker_frameworks() -> list[str]:
+    """Every framework worker.py can run natively: one ``async def native_<fw>`` builder each."""
+    tree = ast.parse((HERE / "worker.py").read_text())
+    return [
+        node.name.removeprefix("native_")
+        for node in tree.body
+        if isinstance(node, ast.AsyncFunctionDef) and node.name.startswith("native_")
+    ]
+
+
+FRAMEWORKS = _worker_frameworks()
 MOZILLA = {"openai": "openai", "langgraph": "langchain"}  # ours -> mozilla's framework name
 # Packages both sides share, pinned in the side venvs to the project's versions (the rest resolves freely).
 SHARED = {
@@ -316,12 +334,14 @@ def ratio(top: list[int], bottom: list[int], seed: int = 0) -> dict[str, float]:
 
 def variants_for(args: argparse.Namespace, envs: Environments | None) -> list[Variant]:
     ours = Path(sys.executable)
-    out = [Variant("floor", "floor", ours, "floor"), Variant("any-agent tiny", "ours-tiny", ours, "ours", "tiny")]
+    quick = getattr(args, "quick", False)  # only what the goals read: no floor, mozilla where a goal compares
+    out = [] if quick else [Variant("floor", "floor", ours, "floor")]
+    out.append(Variant("any-agent tiny", "ours-tiny", ours, "ours", "tiny"))
     for fw in args.frameworks:
         native_python = envs.native_python(fw, ours) if envs else ours
         out.append(Variant(f"native {fw}", f"native-{fw}", native_python, "native", fw))
         out.append(Variant(f"any-agent {fw}", f"ours-{fw}", ours, "ours", fw))
-        if envs and envs.mozilla and fw in MOZILLA:
+        if envs and envs.mozilla and fw in MOZILLA and (not quick or fw in goals.mozilla_frameworks()):
             out.append(Variant(f"mozilla {MOZILLA[fw]}", f"mozilla-{MOZILLA[fw]}", envs.mozilla, "mozilla", fw))
     if not args.no_tracing:
         for fw in ["tiny", *args.frameworks]:
@@ -346,22 +366,46 @@ def verify(worker: Worker, server: Server) -> str | None:
     return None
 
 
-def timed_runs(args: argparse.Namespace, variants: list[Variant], server: Server) -> dict[str, Any]:
+def start_worker(
+    variant: Variant,
+    server: Server,
+    check: Callable[[Worker, Server], str | None],
+    results: dict[str, Any],
+    starting: Future[Worker] | None = None,
+) -> Worker | None:
+    """A worker for ``variant`` that passed ``check``, or None, with why in ``results``: a variant that
+    cannot run (framework missing, wrong answer) is reported as excluded, never fatal."""
+    log(f"starting {variant.label}")
+    worker: Worker | None = None
+    try:
+        worker = starting.result() if starting is not None else Worker(variant, server.base_url)
+        problem = check(worker, server)
+    except Exception as error:
+        problem = f"{type(error).__name__}: {error}"[:500]
+    if problem is None and worker is not None:
+        return worker
+    log(f"  {variant.label} EXCLUDED: {problem}")
+    results[variant.label] = {"excluded": problem, "group": variant.group, "framework": variant.framework}
+    if worker is not None:
+        worker.close()
+    return None
+
+
+def timed_runs(
+    args: argparse.Namespace, variants: list[Variant], server: Server, kept: dict[str, Worker] | None = None
+) -> dict[str, Any]:
+    """Interleaved timed runs; the workers whose labels are keys of ``kept`` are left running there.
+
+    A quick run starts its workers in parallel, one per core (their setup times then overlap);
+    a full run starts them one after another, so each setup time is its own.
+    """
     workers: dict[str, Worker] = {}
     results: dict[str, Any] = {}
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2) if getattr(args, "quick", False) else None
+    starting = {variant.label: pool.submit(Worker, variant, server.base_url) for variant in variants} if pool else {}
     for variant in variants:
-        log(f"starting {variant.label}")
-        try:
-            worker = Worker(variant, server.base_url)
-            problem = verify(worker, server)
-        except Exception as error:  # a variant that cannot run is reported, not fatal
-            problem = f"{type(error).__name__}: {error}"[:500]
-            worker = None  # type: ignore[assignment]
-        if problem:
-            log(f"  {variant.label} EXCLUDED: {problem}")
-            results[variant.label] = {"excluded": problem, "group": variant.group, "framework": variant.framework}
-            if worker:
-                worker.close()
+        worker = start_worker(variant, server, verify, results, starting.get(variant.label))
+        if worker is None:
             continue
         for name in SCENARIOS:
             worker.ask(cmd="run", scenario=name, n=args.warmup)
@@ -376,6 +420,8 @@ def timed_runs(args: argparse.Namespace, variants: list[Variant], server: Server
             "rss_after_setup_kib": worker.ready["maxrss_kib"],
             "ns": {name: [] for name in SCENARIOS},
         }
+    if pool is not None:
+        pool.shutdown()  # every worker was waited for above
     labels = list(workers)
     log(f"timing {len(labels)} variants x {len(SCENARIOS)} scenarios x {args.runs} runs, interleaved")
     for repetition in range(args.runs):
@@ -389,7 +435,10 @@ def timed_runs(args: argparse.Namespace, variants: list[Variant], server: Server
             log(f"  repetition {repetition + 1}/{args.runs}")
     for label, worker in workers.items():
         results[label]["peak_rss_kib"] = worker.ask(cmd="rss")["maxrss_kib"]
-        worker.close()
+        if kept is not None and label in kept:
+            kept[label] = worker
+        else:
+            worker.close()
         results[label]["stats"] = {name: summary(ns) for name, ns in results[label]["ns"].items()}
     return results
 
@@ -422,31 +471,50 @@ def ratios(results: dict[str, Any], frameworks: list[str]) -> dict[str, Any]:
     return out
 
 
-def concurrency(args: argparse.Namespace, server: Server, envs: Environments | None) -> list[dict[str, Any]]:
-    out = []
+CONCURRENCY_REPEATS = 3
+"""Times each variant runs a batch of concurrent runs of 100 or fewer (a larger batch runs once)."""
+
+
+def concurrency_subjects(args: argparse.Namespace, envs: Environments | None) -> list[Variant]:
     ours = Path(sys.executable)
-    subjects = [Variant(f"any-agent {fw}", f"ours-{fw}", ours, "ours", fw) for fw in ["tiny", *args.frameworks]]
-    for fw in args.frameworks:
+    frameworks = getattr(args, "concurrency_frameworks", args.frameworks)
+    reference = [] if getattr(args, "quick", False) else ["tiny"]
+    subjects = [Variant(f"any-agent {fw}", f"ours-{fw}", ours, "ours", fw) for fw in [*reference, *frameworks]]
+    for fw in frameworks:
         # CrewAI and smolagents agents are stateful: their docs do not share one between concurrent runs.
         if fw not in ("crewai", "smolagents"):
             python = envs.native_python(fw, ours) if envs else ours
             subjects.append(Variant(f"native {fw}", f"native-{fw}", python, "native", fw))
+    return subjects
+
+
+def concurrency(
+    args: argparse.Namespace, server: Server, envs: Environments | None, reuse: dict[str, Worker | None] | None = None
+) -> list[dict[str, Any]]:
+    """Concurrent runs, each variant in a fresh worker, or in the timed runs' worker where ``reuse`` holds one
+    (--quick: two fewer processes to start; its peak RSS was read before)."""
+    out = []
+    reuse = reuse or {}
     for n in args.concurrency:
-        for variant in subjects:
+        for variant in concurrency_subjects(args, envs):
             log(f"concurrency: {variant.label} x {n}")
-            worker = Worker(variant, server.base_url)
+            worker = reuse.pop(variant.label, None) or Worker(variant, server.base_url)
             try:
                 worker.ask(cmd="run", scenario="short", n=3)
-                server.ask("reset")
-                answer = worker.ask(cmd="concurrent", scenario="short", n=n, timeout=900)
-                seen = server.ask("count")
+                walls = []
+                for _ in range(CONCURRENCY_REPEATS if n <= 100 else 1):
+                    server.ask("reset")
+                    answer = worker.ask(cmd="concurrent", scenario="short", n=n, timeout=900)
+                    seen = server.ask("count")
+                    walls.append(answer["wall_ns"] / 1e9)
                 out.append(
                     {
                         "variant": variant.label,
                         "framework": variant.framework,
                         "concurrent_runs": n,
-                        "wall_s": answer["wall_ns"] / 1e9,
-                        "runs_per_s": n / (answer["wall_ns"] / 1e9),
+                        "wall_s": statistics.median(walls),
+                        "runs_per_s": n / statistics.median(walls),
+                        "runs_per_s_samples": [n / wall for wall in walls],
                         "errors": answer["n_errors"],
                         "error_samples": answer["errors"],
                         "answers_ok": answer["answers"] == [SCENARIOS["short"]["final"]],
@@ -468,6 +536,9 @@ def _time_process(argv: list[str], env: dict[str, str]) -> float:
     return (time.perf_counter_ns() - begin) / 1e6
 
 
+QUICK_STARTUP = ["import any_agent", "import pydantic, opentelemetry.sdk.trace", "any-agent --help"]
+
+
 def startup(args: argparse.Namespace, envs: Environments | None) -> dict[str, Any]:
     """Import and CLI start-up, in fresh processes, with warm bytecode (each is run once first with writing on)."""
     python = sys.executable
@@ -477,18 +548,33 @@ def startup(args: argparse.Namespace, envs: Environments | None) -> dict[str, An
         "python -c pass": [python, "-c", "pass"],
         "import any_agent": [python, "-c", inner.format(m="any_agent")],
         "import pydantic, opentelemetry.sdk.trace": [python, "-c", inner.format(m="pydantic, opentelemetry.sdk.trace")],
+        # What a program that builds an agent pays on import (the public names are loaded on first use).
+        "from any_agent import Agent, AgentConfig": [
+            python,
+            "-c",
+            "import time; t = time.perf_counter_ns(); from any_agent import Agent, AgentConfig; "
+            "print(time.perf_counter_ns() - t)",
+        ],
         "any-agent --help": [cli, "--help"],
+        # The command line's floor: typer and the rich help it renders with (--help loads no more of the core).
+        "import typer, typer.rich_utils": [python, "-c", "import typer, typer.rich_utils"],
     }
-    if envs and envs.mozilla:
+    if getattr(args, "quick", False):  # what the goals read, and nothing else
+        cases = {name: cases[name] for name in QUICK_STARTUP}
+    elif envs and envs.mozilla:
         cases["mozilla: import any_agent"] = [str(envs.mozilla), "-c", inner.format(m="any_agent")]
     env = dict(os.environ)
     warm = {key: value for key, value in env.items() if key != "PYTHONDONTWRITEBYTECODE"}
     for argv in cases.values():
         subprocess.run(argv, check=True, capture_output=True, env=warm)  # writes the bytecode
     wall: dict[str, list[float]] = {name: [] for name in cases}
-    inside: dict[str, list[float]] = {name: [] for name in cases if "import" in name}
-    for _ in range(args.startup_repeats):
-        for name, argv in cases.items():
+    # The commands that time their own import (they print it); the rest are timed as whole processes.
+    inside: dict[str, list[float]] = {name: [] for name, argv in cases.items() if "perf_counter_ns" in argv[-1]}
+    for repetition in range(args.startup_repeats):
+        names = list(cases)
+        shift = repetition % len(names)
+        for name in names[shift:] + names[:shift]:  # rotating order, as the timed runs
+            argv = cases[name]
             begin = time.perf_counter_ns()
             out = subprocess.run(argv, check=True, capture_output=True, text=True, env=env).stdout
             wall[name].append((time.perf_counter_ns() - begin) / 1e6)
@@ -510,17 +596,33 @@ def startup(args: argparse.Namespace, envs: Environments | None) -> dict[str, An
         "repeats": args.startup_repeats,
         "process_wall_ms": {name: statistics.median(v) for name, v in wall.items()},
         "process_wall_iqr_ms": {name: _iqr(v) for name, v in wall.items()},
+        "process_wall_q1_q3_ms": {name: _quartiles(v) for name, v in wall.items()},
+        "process_wall_samples_ms": wall,
         "import_ms": {name: statistics.median(v) for name, v in inside.items()},
         "import_iqr_ms": {name: _iqr(v) for name, v in inside.items()},
+        "import_samples_ms": inside,
+        "ratios": {
+            f"{top} / {bottom}": ratio(inside[top], inside[bottom])  # type: ignore[arg-type]
+            for top, bottom in [
+                ("import any_agent", "import pydantic, opentelemetry.sdk.trace"),
+                ("from any_agent import Agent, AgentConfig", "import pydantic, opentelemetry.sdk.trace"),
+            ]
+            if top in inside
+        },
         "framework_modules_imported_by_import_any_agent": sorted(loaded & FRAMEWORK_MODULES),
         "modules_imported_by_import_any_agent": len(loaded),
     }
 
 
-def _iqr(values: list[float]) -> float:
+def _quartiles(values: list[float]) -> tuple[float, float]:
     if len(values) < 2:
-        return 0.0
+        return values[0], values[0]
     q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q3
+
+
+def _iqr(values: list[float]) -> float:
+    q1, q3 = _quartiles(values)
     return q3 - q1
 
 
@@ -569,8 +671,16 @@ def markdown(report: dict[str, Any]) -> str:
         f"`{report['machine']['memory']}`; Linux {report['machine']['kernel']}; Python {report['machine']['python']}.",
         f"Load before: `{report['machine']['uptime']}`; after: `{report['uptime_after']}`.",
         "",
+        "### Goals (issue 22): the verdict",
+        "",
+        goals.verdict(report),
         "### Per-run wall time (ms): median (IQR)",
         "",
+        *(
+            [f"Not measured, adapter not installed: {', '.join(report['not_installed'])}.", ""]
+            if report.get("not_installed")
+            else []
+        ),
         "| variant | " + " | ".join(SCENARIOS) + " | peak RSS (MiB) | RSS after setup (MiB) |",
         "|---|" + "---|" * len(SCENARIOS) + "---|---|",
     ]
@@ -650,6 +760,8 @@ def markdown(report: dict[str, Any]) -> str:
         for name, wall in s["process_wall_ms"].items():
             inner = f"{s['import_ms'][name]:.0f} ({s['import_iqr_ms'][name]:.0f})" if name in s["import_ms"] else "-"
             lines.append(f"| `{name}` | {inner} | {wall:.0f} ({s['process_wall_iqr_ms'][name]:.0f}) |")
+        for key, entry in s.get("ratios", {}).items():
+            lines.append(f"| ratio `{key}` [95% bootstrap] | {_ratio_cell(entry)} | |")
         framework_modules = s["framework_modules_imported_by_import_any_agent"]
         lines += [
             "",
@@ -682,11 +794,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=30, help="timed runs per variant and scenario")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up runs per variant and scenario")
-    parser.add_argument("--quick", action="store_true", help="8 runs, 2 warm-ups, 100 concurrent, 5 start-ups")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only what the goals measure (their frameworks, no tracing variants, 100 concurrent on "
+        f"{','.join(goals.concurrency_frameworks())}), 8 runs, 2 warm-ups, 7 start-ups: the verdict in under a minute",
+    )
     parser.add_argument(
         "--frameworks",
-        default=",".join(FRAMEWORKS),
-        help=f"comma-separated, of {','.join(FRAMEWORKS)} (tiny, the reference, is always measured)",
+        default=None,
+        help=f"comma-separated, of {','.join(FRAMEWORKS)} (tiny, the reference, is always measured); "
+        "default: every one installed (with --quick: the goals' own)",
     )
     parser.add_argument("--concurrency", default="100,500", help="comma-separated concurrent run counts")
     parser.add_argument("--startup-repeats", type=int, default=15)
@@ -701,22 +819,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--out", type=Path, default=None, help="JSON path (default bench/results/<date>.json; bench/.logs/ if partial)"
     )
     args = parser.parse_args(argv)
+    chosen = args.frameworks is not None
+    if args.frameworks is None:
+        args.frameworks = ",".join(goals.goal_frameworks() if args.quick else FRAMEWORKS)
     names = [fw.strip() for fw in args.frameworks.split(",") if fw.strip()]
     unknown = sorted(set(names) - {*FRAMEWORKS, "tiny"})
     if unknown:
         parser.error(f"--frameworks: unknown {', '.join(unknown)}; choose from {', '.join(FRAMEWORKS)}")
-    args.frameworks = [fw for fw in dict.fromkeys(names) if fw != "tiny"]  # tiny has no native twin
+    names = [fw for fw in dict.fromkeys(names) if fw != "tiny"]  # tiny has no native twin
+    args.not_installed = [fw for fw in names if not adapter_installed(fw)]
+    args.frameworks = [fw for fw in names if fw not in args.not_installed]
     args.concurrency = [int(n) for n in args.concurrency.split(",") if n]
-    args.full = not args.quick and argv_is_default_scope(args)
+    args.concurrency_frameworks = list(args.frameworks)
+    args.full = not args.quick and not chosen and argv_is_default_scope(args)
     if args.quick:
-        args.runs, args.warmup, args.concurrency, args.startup_repeats = 8, 2, [100], 5
+        args.runs, args.warmup, args.concurrency, args.startup_repeats = 8, 2, [100], 7
+        args.no_tracing = True
+        args.concurrency_frameworks = [fw for fw in goals.concurrency_frameworks() if fw in args.frameworks]
     return args
 
 
+def adapter_installed(framework: str) -> bool:
+    """Whether this environment has any-agent's adapter for ``framework`` (else the run skips it, and says so)."""
+    return any(ep.name == framework for ep in importlib.metadata.entry_points(group="any_agent.adapters"))
+
+
 def argv_is_default_scope(args: argparse.Namespace) -> bool:
-    """Every framework and every phase, at full size: the only kind of run that may update the docs."""
+    """Every installed framework and every phase, at full size: the only kind of run that may update the docs."""
     skipped = args.no_mozilla or args.no_tracing or args.no_concurrency or args.no_startup
-    return set(args.frameworks) == set(FRAMEWORKS) and not skipped and args.runs >= 30 and args.warmup >= 5
+    return not skipped and args.runs >= 30 and args.warmup >= 5
 
 
 def full_run(args: argparse.Namespace) -> bool:
@@ -740,6 +871,9 @@ def main() -> None:
         "memory_measure": "ru_maxrss (RSS high-water mark) of each variant's own worker process, KiB",
         "server": "bench/server.py: any_agent.testing.ScriptedLLM in its own process, TCP_NODELAY on (see docs)",
     }
+    if args.not_installed:
+        log(f"skipped, adapter not installed here: {', '.join(args.not_installed)} (uv sync --all-extras)")
+    report["not_installed"] = args.not_installed
     envs = ensure_environments(args)
     report["versions"] = {
         "project venv": versions(
@@ -754,6 +888,8 @@ def main() -> None:
                 "openai-agents",
                 "pydantic-ai-slim",
                 "smolagents",
+                "llama-index-core",
+                "google-adk",
                 "openai",
                 "any-llm-sdk",
                 "httpx",
@@ -785,12 +921,19 @@ def main() -> None:
         else {},
     }
     server = Server()
+    # A quick run reuses the timed runs' workers for its concurrent runs, rather than starting them again.
+    reuse: dict[str, Worker | None] = {}
+    if args.quick and not args.no_concurrency:
+        reuse = {variant.label: None for variant in concurrency_subjects(args, envs)}
     try:
-        report["variants"] = timed_runs(args, variants_for(args, envs), server)
+        report["variants"] = timed_runs(args, variants_for(args, envs), server, kept=reuse)  # type: ignore[arg-type]
         report["ratios"] = ratios(report["variants"], args.frameworks)
         if not args.no_concurrency:
-            report["concurrency"] = concurrency(args, server, envs)
+            report["concurrency"] = concurrency(args, server, envs, reuse)
     finally:
+        for worker in reuse.values():
+            if worker is not None:
+                worker.close()
         server.close()
     if not args.no_startup:
         log("start-up")
@@ -809,7 +952,10 @@ def main() -> None:
         write_docs(text)
     elif not args.no_docs:
         log("docs/benchmarks.md left as is: only a full run (no --quick, no --no-*, every framework) updates it")
-    print(text)
+    if not args.quick:
+        print(text)
+    print(f"Goals (issue 22), {report['command']}, {report['duration_s']:.0f} s:\n")
+    print(goals.verdict(report))
     log(f"done in {report['duration_s']:.0f}s; JSON: {out}")
 
 

@@ -69,18 +69,8 @@ def measure(args: argparse.Namespace, server: Server, envs: run.Environments) ->
     workers: dict[str, Worker] = {}
     results: dict[str, Any] = {}
     for variant in variants(args.frameworks, envs):
-        log(f"starting {variant.label}")
-        worker: Worker | None = None
-        try:
-            worker = Worker(variant, server.base_url)
-            problem = verify(worker, server)
-        except Exception as error:  # a variant that cannot stream is reported, not fatal
-            problem = f"{type(error).__name__}: {error}"[:500]
-        if problem or worker is None:
-            log(f"  {variant.label} EXCLUDED: {problem}")
-            results[variant.label] = {"excluded": problem, "group": variant.group, "framework": variant.framework}
-            if worker:
-                worker.close()
+        worker = run.start_worker(variant, server, verify, results)  # a variant that cannot stream is excluded
+        if worker is None:
             continue
         for name in SCENARIOS:
             worker.ask(cmd="stream", scenario=name, n=args.warmup)

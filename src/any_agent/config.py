@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import importlib
 import sys
-import tomllib
 from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -201,6 +199,10 @@ class AgentConfig(BaseModel):
         import path too, so an agent file can sit next to the module that holds its tools.
         ``overrides`` replace fields of the file (the CLI's ``--framework`` and ``--model``).
         """
+        import tomllib  # the parsers load with the first agent file, not with `import any_agent`
+
+        import yaml
+
         file = Path(path)
         try:
             text = file.read_text(encoding="utf-8")
@@ -275,6 +277,10 @@ def _tool_entry(item: Any, index: int, folder: str | None) -> Any:
 
 
 def _parse(file: Path, text: str) -> Any:
+    import tomllib
+
+    import yaml
+
     if file.suffix == ".toml":
         return tomllib.loads(text)
     if file.suffix in {".yaml", ".yml"}:

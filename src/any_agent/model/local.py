@@ -19,7 +19,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +149,8 @@ class LocalModelServer:
         self.log_path = Path(log.name)
         log.close()
         atexit.register(self.stop)
+        import urllib.request  # loaded with the first local model, not with `import any_agent`
+
         base_url = f"http://127.0.0.1:{port}/v1"
         deadline = time.monotonic() + _STARTUP_SECONDS
         while time.monotonic() < deadline:

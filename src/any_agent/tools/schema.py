@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, get_type_hints
 
-import docstring_parser
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from any_agent.errors import ToolDefinitionError
@@ -55,6 +54,8 @@ def function_schema(func: Callable[..., Any], *, name: str | None = None, field:
         hints = get_type_hints(func, include_extras=True)
     except (TypeError, ValueError, NameError) as error:
         raise ToolDefinitionError(f"cannot read the signature of {tool_name!r}: {error}", field=field) from None
+
+    import docstring_parser  # loaded with the first tool, not with `import any_agent`
 
     doc = docstring_parser.parse(inspect.getdoc(func) or "")
     param_docs = {param.arg_name: param.description for param in doc.params if param.description}
