@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 
 from scenarios import SCENARIOS  # noqa: E402
 
-FRAMEWORKS = ["openai", "langgraph", "crewai", "ag2", "pydantic_ai", "smolagents"]
+FRAMEWORKS = ["openai", "langgraph", "crewai", "ag2", "pydantic_ai", "smolagents", "llama_index"]
 MOZILLA = {"openai": "openai", "langgraph": "langchain"}  # ours -> mozilla's framework name
 # Packages both sides share, pinned in the side venvs to the project's versions (the rest resolves freely).
 SHARED = {
@@ -58,6 +58,8 @@ SHARED = {
     "opentelemetry-api",
     "opentelemetry-sdk",
     "mcp",
+    "llama-index-core",
+    "llama-index-workflows",
 }
 FRAMEWORK_MODULES = {
     "crewai",
@@ -76,6 +78,8 @@ FRAMEWORK_MODULES = {
     "any_agent_pydantic_ai",
     "smolagents",
     "any_agent_smolagents",
+    "llama_index",
+    "any_agent_llama_index",
 }
 CONTENT_OFF = {"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "false"}
 
@@ -158,6 +162,8 @@ def needed_environments(args: argparse.Namespace) -> list[str]:
         needed.append("pydantic_ai")
     if "langgraph" in args.frameworks:
         needed.append("overlay")
+    if "llama_index" in args.frameworks:
+        needed.append("llama_index")
     if full_run(args):
         needed.append("tools")
     return needed
@@ -183,6 +189,8 @@ def ensure_environments(args: argparse.Namespace) -> Environments:
         pydantic_ai = _venv("pydantic_ai", [f"pydantic-ai-slim[openai]=={version}"], constraints)
     if "overlay" in needed:
         _overlay("overlay", ["langchain-openai"], constraints)  # native LangGraph's ChatOpenAI
+    if "llama_index" in needed:
+        _overlay("llama_index", ["llama-index-llms-openai-like"], constraints)  # native LlamaIndex's OpenAILike
     if "tools" in needed:
         _overlay("tools", ["pyinstrument", "py-spy"], constraints)  # for bench/profiling.py
     return Environments(mozilla=mozilla, ag2=ag2, pydantic_ai=pydantic_ai)
@@ -754,6 +762,7 @@ def main() -> None:
                 "openai-agents",
                 "pydantic-ai-slim",
                 "smolagents",
+                "llama-index-core",
                 "openai",
                 "any-llm-sdk",
                 "httpx",
