@@ -169,3 +169,16 @@ def test_bad_agent_args_fail_at_create_naming_the_field(agent_args: dict[str, An
         Agent.create(config(llm, agent_args=agent_args))
     assert caught.value.field == "agent_args"
     assert expected in str(caught.value)
+
+
+def test_a_long_history_reaches_the_model_whole() -> None:
+    # Far past LlamaIndex's default memory budget for a real model (3,000 tokens): nothing is trimmed.
+    history: list[Any] = []
+    for index in range(60):
+        history.append({"role": "user", "content": f"question {index}: " + "lorem ipsum " * 100})
+        history.append({"role": "assistant", "content": f"answer {index}"})
+    history.append({"role": "user", "content": "And now?"})
+    with ScriptedLLM(plan(["ok"])) as llm:
+        trace = Agent.create(config(llm)).run(history)
+        assert trace.final_output == "ok"
+        assert llm.requests[0].messages[1:] == history

@@ -121,7 +121,9 @@ class Transcript(BaseMemory):
 
     LlamaIndex's default memory trims the history to a token budget (counted with a tokenizer), so
     the model could be sent less than the run's conversation; the core sends all of it, on every
-    framework, and a provider's own context limit is the provider's error.
+    framework, and a provider's own context limit is the provider's error. (The bridge's context
+    window is unbounded too, for a ``native`` agent left on LlamaIndex's default memory.) It also
+    spares tokenizing the whole history on every turn.
     """
 
     messages: list[ChatMessage] = Field(default_factory=list)
