@@ -243,6 +243,31 @@ async def native_smolagents(base_url: str) -> Subject:
     return Subject(run)
 
 
+async def native_llama_index(base_url: str) -> Subject:
+    """LlamaIndex's `FunctionAgent` with `OpenAILike` pointed at the server, as its docs show."""
+    # llama-index-llms-openai-like is not a dependency of the project (the adapter needs no LlamaIndex
+    # LLM integration): run.py installs it into an overlay that only this variant puts on its path.
+    sys.path.append(str(Path(__file__).parent / ".venvs" / "llama_index"))
+    from llama_index.core.agent.workflow import FunctionAgent
+    from llama_index.llms.openai_like import OpenAILike
+
+    llm = OpenAILike(
+        model=MODEL,
+        api_base=base_url,
+        api_key=API_KEY,
+        is_chat_model=True,
+        is_function_calling_model=True,
+        context_window=128_000,
+    )
+    # One agent for every run: a FunctionAgent keeps a run's state in that run's workflow context.
+    agent = FunctionAgent(tools=[get_weather], llm=llm, system_prompt=INSTRUCTIONS, streaming=False)
+
+    async def run(prompt: str) -> Any:
+        return (await agent.run(user_msg=prompt)).response.content
+
+    return Subject(run)
+
+
 async def ours(base_url: str, framework: str, noop_tracer: bool = False) -> tuple[Subject, Any]:
     """The same agent through any-agent's adapter for ``framework``."""
     from any_agent import Agent, AgentConfig
@@ -369,6 +394,7 @@ async def build(variant: str, base_url: str) -> Subject:
             "ag2": native_ag2,
             "pydantic_ai": native_pydantic_ai,
             "smolagents": native_smolagents,
+            "llama_index": native_llama_index,
         }[framework](base_url)
     if kind == "ours":
         framework, _, mode = framework.partition("+")

@@ -25,6 +25,7 @@ _FIRST_PARTY = {
     "openai": "openai",
     "pydantic_ai": "pydantic-ai",
     "smolagents": "smolagents",
+    "llama_index": "llama-index",
 }
 """This project's adapters: framework name -> the extra that installs it."""
 
