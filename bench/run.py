@@ -76,6 +76,8 @@ SHARED = {
     "opentelemetry-api",
     "opentelemetry-sdk",
     "mcp",
+    "llama-index-core",
+    "llama-index-workflows",
 }
 FRAMEWORK_MODULES = {
     "crewai",
@@ -94,6 +96,8 @@ FRAMEWORK_MODULES = {
     "any_agent_pydantic_ai",
     "smolagents",
     "any_agent_smolagents",
+    "llama_index",
+    "any_agent_llama_index",
 }
 CONTENT_OFF = {"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "false"}
 
@@ -176,6 +180,8 @@ def needed_environments(args: argparse.Namespace) -> list[str]:
         needed.append("pydantic_ai")
     if "langgraph" in args.frameworks:
         needed.append("overlay")
+    if "llama_index" in args.frameworks:
+        needed.append("llama_index")
     if full_run(args):
         needed.append("tools")
     return needed
@@ -201,6 +207,8 @@ def ensure_environments(args: argparse.Namespace) -> Environments:
         pydantic_ai = _venv("pydantic_ai", [f"pydantic-ai-slim[openai]=={version}"], constraints)
     if "overlay" in needed:
         _overlay("overlay", ["langchain-openai"], constraints)  # native LangGraph's ChatOpenAI
+    if "llama_index" in needed:
+        _overlay("llama_index", ["llama-index-llms-openai-like"], constraints)  # native LlamaIndex's OpenAILike
     if "tools" in needed:
         _overlay("tools", ["pyinstrument", "py-spy"], constraints)  # for bench/profiling.py
     return Environments(mozilla=mozilla, ag2=ag2, pydantic_ai=pydantic_ai)
