@@ -28,7 +28,9 @@ HISTORY: list[dict[str, Any]] = [
     {
         "role": "assistant",
         "content": None,
-        "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "weather", "arguments": '{"city": "Paris"}'}}],
+        "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": "weather", "arguments": '{"city": "Paris"}'}}
+        ],
     },
     {"role": "tool", "tool_call_id": "c1", "content": "Sunny"},
     {"role": "user", "content": [{"type": "text", "text": "And tomorrow?"}]},

@@ -11,13 +11,16 @@ from any_agent import _portal
 
 
 def test_a_thread_that_finished_takes_the_next_call() -> None:
+    idle_before = {thread for thread in threading.enumerate() if thread.name == "any-agent-worker"}
+
     async def main() -> list[threading.Thread]:
-        return [await _portal.in_thread(threading.current_thread) for _ in range(3)]
+        return [await _portal.in_thread(threading.current_thread) for _ in range(5)]
 
     threads = asyncio.run(main())
     assert threading.main_thread() not in threads
     assert all(thread.daemon for thread in threads)
-    assert len(set(threads)) == 1  # one thread served the three calls in turn
+    # Calls one after the other need one thread at most: an idle one (maybe left by earlier work) or one new.
+    assert len(set(threads) - idle_before) <= 1
 
 
 def test_an_abandoned_thread_takes_no_new_call_until_it_is_done() -> None:
