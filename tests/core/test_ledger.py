@@ -99,4 +99,10 @@ def test_a_vouched_history_is_written_into_chat_spans_as_the_same_json() -> None
         sent = history[:length]
         assert input_messages_json(sent, ledger.span_json) == json.dumps(input_messages(sent), default=str)
     assert input_messages_json([], ledger.span_json) == "[]"
+    from any_agent.model.instrumented import _instructions_json
+    from any_agent.tracing.messages import system_instructions
+
+    expected = json.dumps(system_instructions(history))
+    assert _instructions_json(history[:2], ledger.span_json) == expected  # made on the first call
+    assert _instructions_json(history, ledger.span_json) == expected  # and kept
     assert CallLedger().span_json is None  # a framework's history is never cached

@@ -216,11 +216,27 @@ def _request_attributes(
     if response_format is not None:
         attributes[attr.OUTPUT_TYPE] = "json"
     if content:
-        instructions = system_instructions(messages)
+        instructions = _instructions_json(messages, known)
         if instructions:
-            attributes[attr.SYSTEM_INSTRUCTIONS] = json.dumps(instructions)
+            attributes[attr.SYSTEM_INSTRUCTIONS] = instructions
         attributes[attr.INPUT_MESSAGES] = input_messages_json(messages, known)
     return attributes
+
+
+def _instructions_json(messages: Sequence[Message], known: dict[int, tuple[Message, str | None]] | None) -> str | None:
+    """The ``gen_ai.system_instructions`` JSON; once per run for a history the core keeps (key 0 of ``known``).
+
+    Such a history only ever grows by the model's turns and tool results, so its system messages,
+    and their JSON, stay those of its first call.
+    """
+    cached = known.get(0) if known is not None else None
+    if cached is not None:
+        return cached[1]
+    instructions = system_instructions(messages)
+    text = json.dumps(instructions) if instructions else None
+    if known is not None and messages:
+        known[0] = (messages[0], text)
+    return text
 
 
 def _known(request: ModelRequest) -> dict[int, tuple[Message, str | None]] | None:

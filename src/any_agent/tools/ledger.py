@@ -45,7 +45,8 @@ class CallLedger:
         self._lock = threading.Lock()
         self._vouched: Sequence[Message] | None = None
         self.span_json: dict[int, tuple[Message, str | None]] | None = None
-        """For a vouched history: each message's ``chat`` span JSON, made once (`input_messages_json`)."""
+        """For a vouched history: each message's ``chat`` span JSON by ``id``, made once (`input_messages_json`),
+        and under 0 its system instructions' JSON."""
 
     def record(self, response: ModelResponse) -> None:
         """Keep the calls of a model answer (called by the model boundary as the answer arrives)."""
