@@ -9,6 +9,10 @@ adapter and the core. Worker processes, this tree's code and the checkout in ``$
 the same run), run 5 runs at a time, each going first in turn; each ratio new / old is of
 medians, with a 95% bootstrap interval.
 
+With ``--cpu`` each run's time is the worker thread's CPU time (``time.thread_time_ns``) instead of
+wall time: on a machine shared with other work, time spent waiting for a core is left out. The
+runs are single-threaded here (the tool is async), so it is the whole of a run's work.
+
 With ``--hooks`` both workers run this tree, the new one's agent with one hook that overrides every
 method and changes nothing (`any_agent.hooks`): what a hook costs. Without hooks an agent has no hook
 layer at all; the plain comparison against the commit before hooks shows that costs nothing.
@@ -108,12 +112,13 @@ async def serve(framework: str) -> None:
         result = await agent.run_async(PROMPT)
     assert result.final_output == ANSWER and len(result.spans) == 12, result.spans
     print("ready", flush=True)
+    clock = time.thread_time_ns if os.environ.get("CORE_COST_CPU") else time.perf_counter_ns
     for line in sys.stdin:
         times = []
         for _ in range(int(line)):
-            begin = time.perf_counter_ns()
+            begin = clock()
             await agent.run_async(PROMPT)
-            times.append(time.perf_counter_ns() - begin)
+            times.append(clock() - begin)
         print(" ".join(map(str, times)), flush=True)
 
 
@@ -179,7 +184,9 @@ if __name__ == "__main__":
             _use_checkout(Path(os.environ["CORE_COST_BASELINE"]))
         asyncio.run(serve(os.environ["CORE_COST_WORKER"]))
     else:
-        arguments = [argument for argument in sys.argv[1:] if argument != "--hooks"]
+        arguments = [argument for argument in sys.argv[1:] if argument not in ("--hooks", "--cpu")]
+        if "--cpu" in sys.argv:  # the workers' CPU time per run: steadier than wall time on a loaded machine
+            os.environ["CORE_COST_CPU"] = "1"
         compare(
             arguments[0] if arguments else "tiny",
             int(arguments[1]) if len(arguments) > 1 else 150,

@@ -71,3 +71,38 @@ def test_a_vouched_history_passes_as_it_is() -> None:
     restored = ledger.restore(history)
     assert restored == history and restored is not history
     assert ledger.restore(list(history)) == [_answer("c1").to_message()]  # another list is restored
+
+
+def test_a_vouched_history_is_written_into_chat_spans_as_the_same_json() -> None:
+    import json
+
+    from any_agent.tracing.messages import input_messages, input_messages_json
+
+    history: list[Message] = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": [{"type": "text", "text": "Wetter in Köln?"}, {"type": "text", "text": "Bitte."}]},
+        {
+            "role": "assistant",
+            "content": "Einen Moment.",
+            "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "weather", "arguments": '{"city": "Köln"}'}},
+                {"id": "c2", "type": "function", "function": {"name": "weather", "arguments": "{not json"}},
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": "Sonnig"},
+        {"role": "tool", "tool_call_id": "c2", "content": "Error: invalid arguments"},
+    ]
+    ledger = CallLedger()
+    ledger.vouch(history)
+    assert ledger.span_json == {}
+    for length in range(len(history) + 1):  # the history grows call by call; each message is converted once
+        sent = history[:length]
+        assert input_messages_json(sent, ledger.span_json) == json.dumps(input_messages(sent), default=str)
+    assert input_messages_json([], ledger.span_json) == "[]"
+    from any_agent.model.instrumented import _instructions_json
+    from any_agent.tracing.messages import system_instructions
+
+    expected = json.dumps(system_instructions(history))
+    assert _instructions_json(history[:2], ledger.span_json) == expected  # made on the first call
+    assert _instructions_json(history, ledger.span_json) == expected  # and kept
+    assert CallLedger().span_json is None  # a framework's history is never cached

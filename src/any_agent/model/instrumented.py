@@ -27,7 +27,7 @@ from any_agent.model.types import FinalResponse, Message, ModelResponse, StreamC
 from any_agent.tracing import attributes as attr
 from any_agent.tracing.collector import get_tracer
 from any_agent.tracing.content import capture_content
-from any_agent.tracing.messages import input_messages, output_messages, system_instructions
+from any_agent.tracing.messages import input_messages, input_messages_json, output_messages, system_instructions
 
 __all__ = ["InstrumentedModel"]
 
@@ -51,7 +51,9 @@ class InstrumentedModel(WrapperModel):
             f"{attr.OP_CHAT} {route.model_id.model}",
             context=parent,
             kind=trace.SpanKind.CLIENT,
-            attributes=_request_attributes(route, request.messages, request.params, request.response_format, content),
+            attributes=_request_attributes(
+                route, request.messages, request.params, request.response_format, content, _known(request)
+            ),
             record_exception=False,
             set_status_on_exception=False,
         ) as span:
@@ -204,6 +206,7 @@ def _request_attributes(
     request: Mapping[str, Any],
     response_format: type[BaseModel] | Mapping[str, Any] | None,
     content: bool,
+    known: dict[int, tuple[Message, str | None]] | None = None,
 ) -> dict[str, Any]:
     """The ``chat`` span's attributes known before the call, given when the span starts."""
     attributes: dict[str, Any] = {attr.OPERATION_NAME: attr.OP_CHAT, **_route_attributes(route)}
@@ -213,11 +216,33 @@ def _request_attributes(
     if response_format is not None:
         attributes[attr.OUTPUT_TYPE] = "json"
     if content:
-        instructions = system_instructions(messages)
+        instructions = _instructions_json(messages, known)
         if instructions:
-            attributes[attr.SYSTEM_INSTRUCTIONS] = json.dumps(instructions)
-        attributes[attr.INPUT_MESSAGES] = json.dumps(input_messages(messages), default=str)
+            attributes[attr.SYSTEM_INSTRUCTIONS] = instructions
+        attributes[attr.INPUT_MESSAGES] = input_messages_json(messages, known)
     return attributes
+
+
+def _instructions_json(messages: Sequence[Message], known: dict[int, tuple[Message, str | None]] | None) -> str | None:
+    """The ``gen_ai.system_instructions`` JSON; once per run for a history the core keeps (key 0 of ``known``).
+
+    Such a history only ever grows by the model's turns and tool results, so its system messages,
+    and their JSON, stay those of its first call.
+    """
+    cached = known.get(0) if known is not None else None
+    if cached is not None:
+        return cached[1]
+    instructions = system_instructions(messages)
+    text = json.dumps(instructions) if instructions else None
+    if known is not None and messages:
+        known[0] = (messages[0], text)
+    return text
+
+
+def _known(request: ModelRequest) -> dict[int, tuple[Message, str | None]] | None:
+    """The run's JSON of messages already sent, for a history the core keeps (and no hook may edit)."""
+    run = request.run
+    return run.calls.span_json if run is not None and run.hooks is None else None
 
 
 def _response_attributes(route: ModelRoute, response: ModelResponse, content: bool) -> dict[str, Any]:

@@ -5,9 +5,9 @@ dropped connections) are raised as the provider raised them, for the retry layer
 failure to *read* an answer the provider did send is a `ModelResponseError`, since asking again
 would only hide it.
 
-This is where a provider's answer becomes ours, so it is also where a future direct path for
-OpenAI-compatible endpoints, or a response that keeps the provider's object and converts lazily,
-would go: another `Model` here, under the same layers.
+This is where a provider's answer becomes ours: an unstreamed call to an OpenAI-compatible endpoint
+takes the direct path of `any_agent.model.direct` (the same request, without any-llm's and the
+openai SDK's conversions), under the same layers as every other call.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from any_agent.errors import ModelResponseError
 from any_agent.model.base import Model, ModelRequest
+from any_agent.model.direct import direct_completion
 from any_agent.model.route import ModelRoute
 from any_agent.model.types import FinalResponse, ModelResponse, StreamChunk, TextDelta, ToolCall, ToolCallDelta, Usage
 from any_agent.output import OutputError, coerce_output
@@ -46,7 +47,7 @@ class ProviderModel(Model):
 
     async def request(self, request: ModelRequest) -> ModelResponse:
         """One completion call, read into a `ModelResponse`."""
-        completion = await self._call(request, request.params)
+        completion = await self._call(request, request.params, direct=True)
         try:
             return self.read(completion, request.output_type)
         except Exception as error:
@@ -77,8 +78,12 @@ class ProviderModel(Model):
             raise self._unreadable(error) from error
         yield FinalResponse(response)
 
-    async def _call(self, request: ModelRequest, params: Mapping[str, Any]) -> Any:
-        """The any-llm call (starting a ``local:`` route's server first, if it is not running)."""
+    async def _call(self, request: ModelRequest, params: Mapping[str, Any], *, direct: bool = False) -> Any:
+        """The any-llm call (starting a ``local:`` route's server first, if it is not running).
+
+        ``direct``: an unstreamed call to an OpenAI-compatible endpoint takes the direct path where it
+        sends the same request (`any_agent.model.direct`).
+        """
         route = self._route
         started = await route.start()
         if started is not None:
@@ -89,13 +94,21 @@ class ProviderModel(Model):
             request.listener.route_defaults(route, defaults)
         provider = await route.provider_for_this_loop()
         messages: list[Any] = list(request.messages)  # typed messages are the plain dicts any-llm reads
+        tools = [dict(tool) for tool in request.tools] if request.tools else None
+        response_format = request.wire_response_format() if request.response_format is not None else None
+        wire = route.wire_params(dict(params))
+        if direct:
+            model = route.model_id.model
+            completion = await direct_completion(provider, model, messages, tools, response_format, self.timeout, wire)
+            if completion is not None:
+                return completion
         return await provider.acompletion(
             route.model_id.model,
             messages,
-            tools=[dict(tool) for tool in request.tools] if request.tools else None,
-            response_format=request.wire_response_format() if request.response_format is not None else None,
+            tools=tools,
+            response_format=response_format,
             timeout=self.timeout,
-            **route.wire_params(dict(params)),
+            **wire,
         )
 
     def read(self, completion: Any, output_type: type[BaseModel] | None) -> ModelResponse:

@@ -44,6 +44,9 @@ class CallLedger:
         """Calls not dispatched yet, in the order the model asked for them."""
         self._lock = threading.Lock()
         self._vouched: Sequence[Message] | None = None
+        self.span_json: dict[int, tuple[Message, str | None]] | None = None
+        """For a vouched history: each message's ``chat`` span JSON by ``id``, made once (`input_messages_json`),
+        and under 0 its system instructions' JSON."""
 
     def record(self, response: ModelResponse) -> None:
         """Keep the calls of a model answer (called by the model boundary as the answer arrives)."""
@@ -102,9 +105,11 @@ class CallLedger:
 
         `tiny` keeps its conversation so (each answer's `ModelResponse.to_message` and the tool
         results it writes), so restoring it would only spend time on every call. A framework's
-        history is never vouched for.
+        history is never vouched for. Its messages are never changed once sent, so the ``chat``
+        spans convert each to JSON once, not on every call (the history grows by a turn a call).
         """
         self._vouched = history
+        self.span_json = {}
 
     def restore(self, messages: Sequence[Message]) -> list[Message]:
         """The history with the model's own turns put back where the framework rewrote them.

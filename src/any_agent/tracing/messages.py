@@ -15,7 +15,7 @@ from typing import Any
 from any_agent.adapter_kit.content import content_text
 from any_agent.model.types import Message, ModelResponse
 
-__all__ = ["input_messages", "output_messages", "system_instructions"]
+__all__ = ["input_messages", "input_messages_json", "output_messages", "system_instructions"]
 
 
 def system_instructions(messages: Iterable[Message]) -> list[dict[str, Any]]:
@@ -47,6 +47,27 @@ def input_messages(messages: Iterable[Message]) -> list[dict[str, Any]]:
                     parts.append(_tool_call_part(call.get("id"), function.get("name"), function.get("arguments")))
         converted.append({"role": message["role"], "parts": parts})
     return converted
+
+
+def input_messages_json(messages: Iterable[Message], known: dict[int, tuple[Message, str | None]] | None = None) -> str:
+    """`input_messages` as the JSON of ``gen_ai.input.messages``.
+
+    ``known`` remembers each message's JSON by identity, for a history whose messages are never
+    changed once sent (`CallLedger.vouch`): each is then converted once per run rather than once
+    per call. The text is the same either way: ``json.dumps`` of a list joins its items' own
+    encodings with ``", "``.
+    """
+    if known is None:
+        return json.dumps(input_messages(messages), default=str)
+    pieces = []
+    for message in messages:
+        entry = known.get(id(message))
+        if entry is None or entry[0] is not message:
+            converted = input_messages([message])
+            entry = known[id(message)] = (message, json.dumps(converted[0], default=str) if converted else None)
+        if entry[1] is not None:
+            pieces.append(entry[1])
+    return "[" + ", ".join(pieces) + "]"
 
 
 def output_messages(response: ModelResponse) -> list[dict[str, Any]]:
