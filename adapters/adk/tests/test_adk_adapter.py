@@ -187,3 +187,16 @@ def test_the_adapter_is_found_by_its_entry_point() -> None:
     from any_agent.registry import load_adapter
 
     assert load_adapter("adk") is ADKAdapter
+
+
+def test_a_gemini_named_model_with_structured_output_prints_no_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    from pydantic import BaseModel
+
+    class Report(BaseModel):
+        city: str
+
+    with ScriptedLLM(plan([[("get_weather", {"city": "Paris"})], {"city": "Paris"}])) as llm:
+        fields = {"model_id": "openai:gemini-2.5-flash", "output_type": Report}
+        trace = Agent.create(config(llm).model_copy(update=fields)).run("Weather in Paris?")
+    assert trace.final_output == Report(city="Paris")
+    assert capsys.readouterr() == ("", "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
+from google.adk.models import LlmCapabilities
 from google.adk.models.base_llm import BaseLlm
 from google.adk.models.llm_request import LlmRequest
 from google.adk.models.llm_response import LlmResponse
@@ -72,6 +73,11 @@ class ModelBridge(BaseLlm):
         for message in run.input_messages if run is not None else []:
             if message["role"] == "assistant" and (calls := message.get("tool_calls")):
                 self._original[calls[0]["id"]] = message
+
+    @property
+    def capabilities(self) -> LlmCapabilities:
+        """Declared, so ADK never guesses from the model's name (and warns on the console for Gemini names)."""
+        return LlmCapabilities(output_schema_and_tools=True)
 
     async def generate_content_async(
         self, llm_request: LlmRequest, stream: bool = False
