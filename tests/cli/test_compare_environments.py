@@ -60,3 +60,11 @@ def test_without_its_environment_the_adk_cell_says_which_command_installs_it(
     result = invoke("compare", EXAMPLES / "weather" / "agent.yaml", "--frameworks", "tiny,adk")
     assert result.exit_code == 1
     assert "uv sync --project adapters/adk" in " ".join(result.stderr.split())
+
+
+def test_frameworks_lists_adk_in_its_own_environment(invoke: Invoke) -> None:
+    _adk_elsewhere()
+    result = invoke("frameworks")
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│")}
+    assert "in its own environment" in rows["adk"] and "adapters/adk/.venv" in " ".join(result.stdout.split())
