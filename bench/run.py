@@ -98,6 +98,8 @@ FRAMEWORK_MODULES = {
     "any_agent_smolagents",
     "llama_index",
     "any_agent_llama_index",
+    "google.adk",
+    "any_agent_adk",
 }
 CONTENT_OFF = {"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "false"}
 
@@ -116,12 +118,12 @@ def _uv() -> str:
     return uv
 
 
-def _constraints() -> Path:
+def _constraints(python: str | Path = sys.executable, name: str = "constraints.txt") -> Path:
     frozen = subprocess.run(
-        [_uv(), "pip", "freeze", "--python", sys.executable], check=True, capture_output=True, text=True
+        [_uv(), "pip", "freeze", "--python", str(python)], check=True, capture_output=True, text=True
     ).stdout
     pins = [line for line in frozen.splitlines() if line.split("==")[0].lower() in SHARED]
-    path = VENVS / "constraints.txt"
+    path = VENVS / name
     path.write_text("\n".join(pins) + "\n")
     return path
 
@@ -162,10 +164,12 @@ class Environments:
     """Native AG2's venv, when ag2 is measured."""
     pydantic_ai: Path | None = None
     """Native pydantic-ai's venv, when pydantic_ai is measured."""
+    adk: Path | None = None
+    """Native ADK's venv (google-adk and LiteLLM, pinned as adk's own environment), when adk is measured."""
 
     def native_python(self, framework: str, default: Path) -> Path:
         """The interpreter that runs ``framework`` natively: its side venv, if it has one."""
-        side = {"ag2": self.ag2, "pydantic_ai": self.pydantic_ai}.get(framework)
+        side = {"ag2": self.ag2, "pydantic_ai": self.pydantic_ai, "adk": self.adk}.get(framework)
         return side or default
 
 
@@ -182,6 +186,8 @@ def needed_environments(args: argparse.Namespace) -> list[str]:
         needed.append("overlay")
     if "llama_index" in args.frameworks:
         needed.append("llama_index")
+    if "adk" in args.frameworks:
+        needed.append("adk")
     if full_run(args):
         needed.append("tools")
     return needed
@@ -211,7 +217,26 @@ def ensure_environments(args: argparse.Namespace) -> Environments:
         _overlay("llama_index", ["llama-index-llms-openai-like"], constraints)  # native LlamaIndex's OpenAILike
     if "tools" in needed:
         _overlay("tools", ["pyinstrument", "py-spy"], constraints)  # for bench/profiling.py
-    return Environments(mozilla=mozilla, ag2=ag2, pydantic_ai=pydantic_ai)
+    adk = None
+    if "adk" in needed:
+        # ADK's own route to an OpenAI-compatible server is LiteLLM; pinned as adk's environment (OpenTelemetry <=1.44).
+        ours = _ours_python("adk")
+        adk = _venv("adk", [f"google-adk=={_version(ours, 'google-adk')}", "litellm"], _constraints(ours, "adk.txt"))
+    return Environments(mozilla=mozilla, ag2=ag2, pydantic_ai=pydantic_ai, adk=adk)
+
+
+def _ours_python(framework: str) -> Path:
+    """The interpreter of any-agent on ``framework``: this one, or the framework's own environment (adk)."""
+    from any_agent.environments import OWN_ENVIRONMENT, environment_python, sync_command
+
+    if framework not in OWN_ENVIRONMENT:
+        return Path(sys.executable)
+    python = environment_python(framework)
+    if python is None:
+        raise SystemExit(
+            f"bench/run.py: {framework} runs in its own environment; install it: {sync_command(framework)}"
+        )
+    return python
 
 
 def _version(python: str | Path, package: str) -> str | None:
@@ -348,13 +373,14 @@ def variants_for(args: argparse.Namespace, envs: Environments | None) -> list[Va
     for fw in args.frameworks:
         native_python = envs.native_python(fw, ours) if envs else ours
         out.append(Variant(f"native {fw}", f"native-{fw}", native_python, "native", fw))
-        out.append(Variant(f"any-agent {fw}", f"ours-{fw}", ours, "ours", fw))
+        out.append(Variant(f"any-agent {fw}", f"ours-{fw}", _ours_python(fw), "ours", fw))
         if envs and envs.mozilla and fw in MOZILLA and (not quick or fw in goals.mozilla_frameworks()):
             out.append(Variant(f"mozilla {MOZILLA[fw]}", f"mozilla-{MOZILLA[fw]}", envs.mozilla, "mozilla", fw))
     if not args.no_tracing:
         for fw in ["tiny", *args.frameworks]:
-            out.append(Variant(f"any-agent {fw} content-off", f"ours-{fw}", ours, "tracing", fw, dict(CONTENT_OFF)))
-            out.append(Variant(f"any-agent {fw} no-op tracer", f"ours-{fw}+noop", ours, "tracing", fw))
+            python = _ours_python(fw)
+            out.append(Variant(f"any-agent {fw} content-off", f"ours-{fw}", python, "tracing", fw, dict(CONTENT_OFF)))
+            out.append(Variant(f"any-agent {fw} no-op tracer", f"ours-{fw}+noop", python, "tracing", fw))
     return out
 
 
@@ -487,7 +513,7 @@ def concurrency_subjects(args: argparse.Namespace, envs: Environments | None) ->
     ours = Path(sys.executable)
     frameworks = getattr(args, "concurrency_frameworks", args.frameworks)
     reference = [] if getattr(args, "quick", False) else ["tiny"]
-    subjects = [Variant(f"any-agent {fw}", f"ours-{fw}", ours, "ours", fw) for fw in [*reference, *frameworks]]
+    subjects = [Variant(f"any-agent {fw}", f"ours-{fw}", _ours_python(fw), "ours", fw) for fw in [*reference, *frameworks]]
     for fw in frameworks:
         # CrewAI and smolagents agents are stateful: their docs do not share one between concurrent runs.
         if fw not in ("crewai", "smolagents"):
@@ -848,7 +874,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def adapter_installed(framework: str) -> bool:
-    """Whether this environment has any-agent's adapter for ``framework`` (else the run skips it, and says so)."""
+    """Whether any-agent's adapter for ``framework`` is installed, here or in the framework's own environment (adk).
+
+    Else the run skips it, and says so.
+    """
+    from any_agent.environments import OWN_ENVIRONMENT, environment_python
+
+    if framework in OWN_ENVIRONMENT:
+        return environment_python(framework) is not None
     return any(ep.name == framework for ep in importlib.metadata.entry_points(group="any_agent.adapters"))
 
 

@@ -268,6 +268,30 @@ async def native_llama_index(base_url: str) -> Subject:
     return Subject(run)
 
 
+async def native_adk(base_url: str) -> Subject:
+    """An ADK `LlmAgent` on `LiteLlm` pointed at the server (ADK's documented route to non-Gemini models),
+    run by an `InMemoryRunner`, one session per run. Needs google-adk and litellm (its own venv)."""
+    from google.adk.agents import LlmAgent
+    from google.adk.models.lite_llm import LiteLlm
+    from google.adk.runners import InMemoryRunner
+    from google.genai import types
+
+    model = LiteLlm(model=f"openai/{MODEL}", api_base=base_url, api_key=API_KEY)
+    agent = LlmAgent(name="bench", model=model, instruction=INSTRUCTIONS, tools=[get_weather])
+    runner = InMemoryRunner(agent=agent, app_name="bench")
+
+    async def run(prompt: str) -> Any:
+        session = await runner.session_service.create_session(app_name="bench", user_id="bench")
+        message = types.Content(role="user", parts=[types.Part(text=prompt)])
+        answer = ""
+        async for event in runner.run_async(user_id="bench", session_id=session.id, new_message=message):
+            if event.is_final_response() and event.content is not None:
+                answer = "".join(part.text or "" for part in event.content.parts or [])
+        return answer
+
+    return Subject(run)
+
+
 async def ours(base_url: str, framework: str, noop_tracer: bool = False) -> tuple[Subject, Any]:
     """The same agent through any-agent's adapter for ``framework``."""
     from any_agent import Agent, AgentConfig
@@ -395,6 +419,7 @@ async def build(variant: str, base_url: str) -> Subject:
             "pydantic_ai": native_pydantic_ai,
             "smolagents": native_smolagents,
             "llama_index": native_llama_index,
+            "adk": native_adk,
         }[framework](base_url)
     if kind == "ours":
         framework, _, mode = framework.partition("+")

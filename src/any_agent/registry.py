@@ -11,6 +11,7 @@ from functools import cache
 from importlib.metadata import entry_points
 
 from any_agent.adapter import Adapter
+from any_agent.environments import OWN_ENVIRONMENT, sync_command
 from any_agent.errors import AdapterNotFoundError
 
 __all__ = ["ENTRY_POINT_GROUP", "available_frameworks", "install_hint", "installed_frameworks", "load_adapter"]
@@ -26,6 +27,7 @@ _FIRST_PARTY = {
     "pydantic_ai": "pydantic-ai",
     "smolagents": "smolagents",
     "llama_index": "llama-index",
+    "adk": "adk",
 }
 """This project's adapters: framework name -> the extra that installs it."""
 
@@ -36,6 +38,8 @@ def install_hint(extra: str) -> str:
     Never ``pip install any-agent``: the registry's ``any-agent`` is a different project (mozilla-ai's),
     so the command names the clone or its wheels.
     """
+    if extra in OWN_ENVIRONMENT:  # it cannot share the main environment (any_agent.environments)
+        return f"{sync_command(extra)} in a clone of this project: its own environment (see docs/install.md)"
     return f"uv sync --extra {extra} in a clone of this project, or install its built wheels (see docs/install.md)"
 
 

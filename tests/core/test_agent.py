@@ -48,6 +48,10 @@ def test_known_but_missing_framework_gives_the_install_command(monkeypatch: pyte
             registry.load_adapter("crewai")
         with pytest.raises(AdapterNotFoundError, match=r"uv sync --extra pydantic-ai in a clone"):
             registry.load_adapter("pydantic_ai")
+        with pytest.raises(
+            AdapterNotFoundError, match=r"uv sync --project adapters/adk in a clone .*its own environment"
+        ):
+            registry.load_adapter("adk")
     finally:
         registry.load_adapter.cache_clear()
 

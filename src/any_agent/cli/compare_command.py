@@ -16,11 +16,11 @@ from rich.text import Text
 from any_agent.cli import exit_codes
 from any_agent.cli.agent_file import load_agent_file
 from any_agent.cli.compare import AgentInfo, CellResult, Comparison, EventCallback, RunResult, run_matrix
+from any_agent.cli.compare_elsewhere import Elsewhere, default_frameworks, run_elsewhere, split_frameworks
 from any_agent.cli.compare_live import live_progress
 from any_agent.cli.render import TIMES, comparison_view, failures, shorten
 from any_agent.cli.run_command import choose_prompt, model_context
 from any_agent.errors import ConfigError
-from any_agent.registry import installed_frameworks
 
 __all__ = ["compare_command", "load_results", "split_list", "write_outputs"]
 
@@ -59,7 +59,9 @@ def compare_command(
     if text is None:
         return exit_codes.USAGE
     # The reference loop first: the report aligns the other frameworks' steps against it.
-    frameworks = frameworks or sorted(installed_frameworks(), key=lambda name: (name != "tiny", name))
+    # Frameworks installed in an environment of their own run there (compare_elsewhere).
+    frameworks = frameworks or sorted(default_frameworks(), key=lambda name: (name != "tiny", name))
+    local, elsewhere = split_frameworks(frameworks)
     context, is_offline = model_context(agent_file, offline=offline, model_given=bool(models), err=err, prompt=text)
     with context as config:
         matrix = models or [config.model_id]
@@ -87,11 +89,11 @@ def compare_command(
 
         # Frameworks that print to stdout would corrupt `--json -`: their chatter goes to stderr.
         with _progress_display(out, err, repeat, json_out) as on_event, contextlib.redirect_stdout(sys.stderr):
-            comparison.cells = asyncio.run(
+            cells = asyncio.run(
                 run_matrix(
                     config,
                     text,
-                    frameworks=frameworks,
+                    frameworks=local,
                     models=matrix,
                     repeat=repeat,
                     concurrency=concurrency,
@@ -100,6 +102,16 @@ def compare_command(
                     on_event=on_event,
                 )
             )
+        ask = Elsewhere(path, text, matrix, repeat, concurrency, timeout, is_offline)
+        for python in dict.fromkeys(elsewhere.values()):
+            names = [framework for framework, where in elsewhere.items() if where == python]
+            with err.status(f"running {', '.join(names)} in its own environment ({python.parent.parent})…"):
+                for cell in run_elsewhere(python, names, matrix, ask):
+                    cells.append(cell)
+                    for result in cell.runs or [RunResult.failure(cell.error or "failed")]:
+                        progress(cell, result)
+        order = {framework.strip().lower(): index for index, framework in enumerate(frameworks)}
+        comparison.cells = sorted(cells, key=lambda cell: order.get(cell.framework, len(order)))
     table_console = err if json_out == "-" else out
     table_console.print(comparison_view(comparison, table_console))
     for line in failures(comparison):

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from any_agent.cli import exit_codes
+from any_agent.environments import OWN_ENVIRONMENT, environment_python, sync_command
 from any_agent.errors import AdapterNotFoundError
 from any_agent.registry import ENTRY_POINT_GROUP, load_adapter
 
@@ -60,5 +61,10 @@ def frameworks_command(*, out: Console, err: Console) -> int:
             except AdapterNotFoundError as error:
                 state = Text(str(error), style="red")
             table.add_row(entry.name, state, adapter, framework)
+    here = {entry.name for entry in entries}
+    for name in sorted(set(OWN_ENVIRONMENT) - here):  # installed, if at all, in an environment of its own
+        python = environment_python(name)
+        where = f"in its own environment ({python.parent.parent})" if python else f"not installed: {sync_command(name)}"
+        table.add_row(name, Text(where, style="green" if python else "yellow"), "", "")
     out.print(table)
     return exit_codes.OK
