@@ -513,7 +513,9 @@ def concurrency_subjects(args: argparse.Namespace, envs: Environments | None) ->
     ours = Path(sys.executable)
     frameworks = getattr(args, "concurrency_frameworks", args.frameworks)
     reference = [] if getattr(args, "quick", False) else ["tiny"]
-    subjects = [Variant(f"any-agent {fw}", f"ours-{fw}", _ours_python(fw), "ours", fw) for fw in [*reference, *frameworks]]
+    subjects = [
+        Variant(f"any-agent {fw}", f"ours-{fw}", _ours_python(fw), "ours", fw) for fw in [*reference, *frameworks]
+    ]
     for fw in frameworks:
         # CrewAI and smolagents agents are stateful: their docs do not share one between concurrent runs.
         if fw not in ("crewai", "smolagents"):
