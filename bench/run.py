@@ -572,7 +572,12 @@ def _time_process(argv: list[str], env: dict[str, str]) -> float:
     return (time.perf_counter_ns() - begin) / 1e6
 
 
-QUICK_STARTUP = ["import any_agent", "import pydantic, opentelemetry.sdk.trace", "any-agent --help"]
+QUICK_STARTUP = [
+    "import any_agent",
+    "from any_agent import Agent, AgentConfig",
+    "import pydantic, opentelemetry.sdk.trace",
+    "any-agent --help",
+]
 
 
 def startup(args: argparse.Namespace, envs: Environments | None) -> dict[str, Any]:
