@@ -12,7 +12,7 @@ from any_agent.model.direct import direct_completion
 from any_agent.model.provider import ProviderModel
 from any_agent.model.route import ModelRoute
 from any_agent.model.types import ModelResponse
-from any_agent.testing import Fault, ScriptedLLM, echo, plan
+from any_agent.testing import Fault, Reply, ScriptedLLM, ScriptedToolCall, echo, plan
 
 WEATHER = {
     "type": "function",
@@ -118,3 +118,39 @@ def test_a_failure_is_any_llms_error_either_way() -> None:
     assert type(direct) is type(through)
     assert str(direct) == str(through)
     assert type(direct.__context__) is type(through.__context__)
+
+
+class _ArgumentsAsAnObject(ScriptedToolCall):
+    """A tool call whose arguments go on the wire as a JSON object, as some servers send them."""
+
+    @property
+    def arguments_json(self) -> Any:
+        return self.arguments
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(content=[{"type": "text", "text": "Sunny."}]),  # type: ignore[arg-type]  # the shape under test
+        Reply(tool_calls=[_ArgumentsAsAnObject("weather", {"city": "Paris"}, id="c9")]),
+    ],
+    ids=["content-as-parts", "arguments-as-an-object"],
+)
+def test_an_answer_outside_the_sdks_types_reads_as_any_llm_reads_it(reply: Reply) -> None:
+    async def outcome(direct: bool) -> Any:
+        with ScriptedLLM(lambda request: reply) as llm:
+            route = ModelRoute(llm.model_id, api_base=llm.base_url)
+            provider = await route.provider_for_this_loop()
+            try:
+                if direct:
+                    return await direct_completion(provider, llm.model, list(HISTORY), None, None, 30.0, {})
+                return await provider.acompletion(llm.model, list(HISTORY), timeout=30.0)
+            except Exception as error:
+                return error
+            finally:
+                await route.aclose()
+
+    direct, through = asyncio.run(outcome(True)), asyncio.run(outcome(False))
+    assert isinstance(through, Exception), "any-llm rejects this shape"
+    assert type(direct) is type(through)
+    assert str(direct) == str(through)

@@ -62,6 +62,23 @@ def _is_plain_openai(provider: Any) -> bool:
     return type(provider) is _openai_provider
 
 
+def _in_the_sdks_shape(completion: Any) -> bool:
+    """Whether the answer has the types the SDK declares: its ``post`` does not check them, any-llm does.
+
+    A server may send content as a list of parts or arguments as an object; any-llm's conversion
+    rejects those (or reads them), so they go to it, and fail or pass exactly as on its path.
+    """
+    for choice in completion.choices:
+        message = choice.message
+        if message.content is not None and not isinstance(message.content, str):
+            return False
+        for call in message.tool_calls or ():
+            function = getattr(call, "function", None)
+            if function is None or not isinstance(function.arguments, str):
+                return False
+    return True
+
+
 async def direct_completion(
     provider: Any,
     model: str,
@@ -100,7 +117,12 @@ async def direct_completion(
     except Exception as error:
         provider_exception_handler(provider)(error)  # raises any-llm's error, as its own path would
         raise
-    if not (completion.choices and completion.object == "chat.completion" and isinstance(completion.created, int)):
+    if not (
+        completion.choices
+        and completion.object == "chat.completion"
+        and isinstance(completion.created, int)
+        and _in_the_sdks_shape(completion)
+    ):
         try:
             return provider._convert_completion_response(completion)
         except Exception as error:
