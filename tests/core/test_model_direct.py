@@ -154,3 +154,39 @@ def test_an_answer_outside_the_sdks_types_reads_as_any_llm_reads_it(reply: Reply
     assert isinstance(through, Exception), "any-llm rejects this shape"
     assert type(direct) is type(through)
     assert str(direct) == str(through)
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("any_llm.utils.reasoning", "strip_extra_content"),
+        ("any_llm.utils.exception_handler", "provider_exception_handler"),
+    ],
+)
+def test_an_any_llm_internal_a_release_moved_leaves_the_call_to_any_llm(
+    module: str, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Our own fallback decision is under test: any-llm's path itself keeps the names it imported.
+    import importlib
+
+    from any_agent.model import direct
+    from any_agent.model.base import ModelRequest
+
+    monkeypatch.delattr(importlib.import_module(module), name)
+    direct._any_llm_internals.cache_clear()
+
+    async def main(llm: ScriptedLLM) -> tuple[Any, ModelResponse]:
+        route = ModelRoute(llm.model_id, api_base=llm.base_url)
+        provider = await route.provider_for_this_loop()
+        found = await direct_completion(provider, llm.model, list(HISTORY), None, None, 30.0, {})
+        await route.aclose()
+        model = ProviderModel(ModelRoute(llm.model_id, api_base=llm.base_url), timeout=30)
+        return found, await model.request(ModelRequest(HISTORY))
+
+    try:
+        with ScriptedLLM(plan(["Done."])) as llm:
+            found, answer = asyncio.run(main(llm))
+    finally:
+        direct._any_llm_internals.cache_clear()  # found again once the attribute is back
+    assert found is None
+    assert answer.content == "Done."
