@@ -134,3 +134,15 @@ def test_framework_names_are_normalised_as_for_the_others() -> None:
     _adk_elsewhere()
     local, elsewhere = split_frameworks([" ADK ", "Tiny"])
     assert local == ["tiny"] and list(elsewhere) == ["adk"]
+
+
+def test_from_the_main_environment_the_adk_hint_says_to_run_it_in_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from any_agent.registry import install_hint
+
+    _adk_elsewhere()
+    assert "uv run --project adapters/adk" in install_hint("adk")
+    (tmp_path / "adapters").mkdir()
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, str(tmp_path))  # a clone without adk's environment
+    assert "uv sync --project adapters/adk" in install_hint("adk")
