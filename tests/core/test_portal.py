@@ -88,6 +88,7 @@ def test_an_idle_thread_keeps_nothing_of_its_last_call(monkeypatch: pytest.Monke
     import weakref
 
     monkeypatch.setattr(_portal, "_workers", _portal._Workers())  # a new thread, which then idles
+    monkeypatch.setattr(_portal, "_IDLE_SECONDS", 60.0)  # and stays idle while the test looks
 
     class Payload:
         pass
@@ -105,7 +106,7 @@ def test_an_idle_thread_keeps_nothing_of_its_last_call(monkeypatch: pytest.Monke
         return [weakref.ref(given), weakref.ref(returned)]
 
     refs = one_call()
-    for _ in range(500):  # the thread lets go right after handing the result over; bounded, never timed
+    for _ in range(200):  # the thread lets go right after handing the result over; bounded, never timed
         gc.collect()
         if all(ref() is None for ref in refs):
             break
