@@ -71,14 +71,17 @@ class _Workers:
                 self.idle -= 1
                 self.jobs.put(job)
                 return
-        threading.Thread(target=self._work, args=(job,), name="any-agent-worker", daemon=True).start()
+        # Handed over in a list the thread empties: a Thread keeps its ``args`` until it ends.
+        threading.Thread(target=self._work, args=([job],), name="any-agent-worker", daemon=True).start()
 
-    def _work(self, job: _Job) -> None:
+    def _work(self, first: list[_Job]) -> None:
+        job = first.pop()
         while True:
             hand_over = job()
             with self.lock:
                 self.idle += 1
             hand_over()
+            del job, hand_over  # an idle thread keeps nothing of its last call (arguments, context, result)
             try:
                 job = self.jobs.get(timeout=_IDLE_SECONDS)
             except queue.Empty:
@@ -94,9 +97,11 @@ _workers = _Workers()
 
 
 def _after_fork() -> None:
-    # A forked child has none of the parent's threads: its idle count must not promise any.
-    global _workers
+    # A forked child has none of the parent's threads: its idle count must not promise any, and
+    # the slots the parent's running calls held are nobody's in the child.
+    global _workers, _slots
     _workers = _Workers()
+    _slots = threading.BoundedSemaphore(_MAX_THREADS)
 
 
 os.register_at_fork(after_in_child=_after_fork)
@@ -200,8 +205,9 @@ async def in_thread(func: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) 
     future: asyncio.Future[T] = loop.create_future()
     context = contextvars.copy_context()
     call = functools.partial(context.run, func, *args, **kwargs)
-    if not _slots.acquire(blocking=False):
-        await asyncio.to_thread(_slots.acquire)
+    slots = _slots
+    if not slots.acquire(blocking=False):
+        await _wait_for_a_slot(slots)
 
     def settle(ok: bool, value: Any) -> None:
         if future.done():
@@ -220,7 +226,7 @@ async def in_thread(func: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) 
             result = (False, error)
         finally:
             finished.set()
-            _slots.release()
+            slots.release()
 
         def hand_over() -> None:
             with contextlib.suppress(RuntimeError):  # the loop closed while the thread ran: nobody waits any more
@@ -228,12 +234,31 @@ async def in_thread(func: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) 
 
         return hand_over
 
-    _workers.submit(work)
+    try:
+        _workers.submit(work)
+    except BaseException:  # no thread could start: the slot is not taken
+        slots.release()
+        raise
     try:
         return await future
     except asyncio.CancelledError as cancelled:
         if not finished.is_set():
             raise ThreadAbandoned() from cancelled
+        raise
+
+
+async def _wait_for_a_slot(slots: threading.BoundedSemaphore) -> None:
+    """Wait for a free slot off the loop; a caller cancelled meanwhile gives back the slot it would get."""
+    waiting = asyncio.ensure_future(asyncio.to_thread(slots.acquire))
+    try:
+        await asyncio.shield(waiting)
+    except BaseException:
+
+        def give_back(acquired: asyncio.Future[bool]) -> None:
+            if not acquired.cancelled() and acquired.exception() is None:
+                slots.release()
+
+        waiting.add_done_callback(give_back)
         raise
 
 

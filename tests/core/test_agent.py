@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import pathlib
 import subprocess
 import sys
 import textwrap
@@ -38,11 +39,16 @@ def test_unknown_framework_lists_installed_and_install_command() -> None:
     assert "tiny" in message and "any_agent.adapters" in message
 
 
-def test_known_but_missing_framework_gives_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_known_but_missing_framework_gives_the_install_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
     from any_agent import registry
+    from any_agent.environments import ENVIRONMENT_VARIABLE
 
     registry.load_adapter.cache_clear()
     monkeypatch.setattr(registry, "entry_points", lambda group: [])
+    (tmp_path / "adapters").mkdir()
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, str(tmp_path))  # a clone without adk's environment
     try:
         with pytest.raises(AdapterNotFoundError, match=r"uv sync --extra crewai in a clone"):
             registry.load_adapter("crewai")

@@ -105,4 +105,9 @@ def test_a_vouched_history_is_written_into_chat_spans_as_the_same_json() -> None
     expected = json.dumps(system_instructions(history))
     assert _instructions_json(history[:2], ledger.span_json) == expected  # made on the first call
     assert _instructions_json(history, ledger.span_json) == expected  # and kept
+    # A tool's own model call during the run sends other messages: its span has its own instructions.
+    own: list[Message] = [{"role": "system", "content": "Answer in French."}, {"role": "user", "content": "Hi"}]
+    assert _instructions_json(own, ledger.span_json) == json.dumps(system_instructions(own))
+    assert _instructions_json([{"role": "user", "content": "Hi"}], ledger.span_json) is None
+    assert _instructions_json(history, ledger.span_json) == expected  # the run's own history still hits
     assert CallLedger().span_json is None  # a framework's history is never cached

@@ -12,7 +12,7 @@ from any_agent.model.direct import direct_completion
 from any_agent.model.provider import ProviderModel
 from any_agent.model.route import ModelRoute
 from any_agent.model.types import ModelResponse
-from any_agent.testing import Fault, ScriptedLLM, echo, plan
+from any_agent.testing import Fault, Reply, ScriptedLLM, ScriptedToolCall, echo, plan
 
 WEATHER = {
     "type": "function",
@@ -118,3 +118,75 @@ def test_a_failure_is_any_llms_error_either_way() -> None:
     assert type(direct) is type(through)
     assert str(direct) == str(through)
     assert type(direct.__context__) is type(through.__context__)
+
+
+class _ArgumentsAsAnObject(ScriptedToolCall):
+    """A tool call whose arguments go on the wire as a JSON object, as some servers send them."""
+
+    @property
+    def arguments_json(self) -> Any:
+        return self.arguments
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(content=[{"type": "text", "text": "Sunny."}]),  # type: ignore[arg-type]  # the shape under test
+        Reply(tool_calls=[_ArgumentsAsAnObject("weather", {"city": "Paris"}, id="c9")]),
+    ],
+    ids=["content-as-parts", "arguments-as-an-object"],
+)
+def test_an_answer_outside_the_sdks_types_reads_as_any_llm_reads_it(reply: Reply) -> None:
+    async def outcome(direct: bool) -> Any:
+        with ScriptedLLM(lambda request: reply) as llm:
+            route = ModelRoute(llm.model_id, api_base=llm.base_url)
+            provider = await route.provider_for_this_loop()
+            try:
+                if direct:
+                    return await direct_completion(provider, llm.model, list(HISTORY), None, None, 30.0, {})
+                return await provider.acompletion(llm.model, list(HISTORY), timeout=30.0)
+            except Exception as error:
+                return error
+            finally:
+                await route.aclose()
+
+    direct, through = asyncio.run(outcome(True)), asyncio.run(outcome(False))
+    assert isinstance(through, Exception), "any-llm rejects this shape"
+    assert type(direct) is type(through)
+    assert str(direct) == str(through)
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("any_llm.utils.reasoning", "strip_extra_content"),
+        ("any_llm.utils.exception_handler", "provider_exception_handler"),
+    ],
+)
+def test_an_any_llm_internal_a_release_moved_leaves_the_call_to_any_llm(
+    module: str, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Our own fallback decision is under test: any-llm's path itself keeps the names it imported.
+    import importlib
+
+    from any_agent.model import direct
+    from any_agent.model.base import ModelRequest
+
+    monkeypatch.delattr(importlib.import_module(module), name)
+    direct._any_llm_internals.cache_clear()
+
+    async def main(llm: ScriptedLLM) -> tuple[Any, ModelResponse]:
+        route = ModelRoute(llm.model_id, api_base=llm.base_url)
+        provider = await route.provider_for_this_loop()
+        found = await direct_completion(provider, llm.model, list(HISTORY), None, None, 30.0, {})
+        await route.aclose()
+        model = ProviderModel(ModelRoute(llm.model_id, api_base=llm.base_url), timeout=30)
+        return found, await model.request(ModelRequest(HISTORY))
+
+    try:
+        with ScriptedLLM(plan(["Done."])) as llm:
+            found, answer = asyncio.run(main(llm))
+    finally:
+        direct._any_llm_internals.cache_clear()  # found again once the attribute is back
+    assert found is None
+    assert answer.content == "Done."

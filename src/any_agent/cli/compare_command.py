@@ -16,7 +16,13 @@ from rich.text import Text
 from any_agent.cli import exit_codes
 from any_agent.cli.agent_file import load_agent_file
 from any_agent.cli.compare import AgentInfo, CellResult, Comparison, EventCallback, RunResult, run_matrix
-from any_agent.cli.compare_elsewhere import Elsewhere, default_frameworks, run_elsewhere, split_frameworks
+from any_agent.cli.compare_elsewhere import (
+    Elsewhere,
+    default_frameworks,
+    run_elsewhere,
+    run_secrets,
+    split_frameworks,
+)
 from any_agent.cli.compare_live import live_progress
 from any_agent.cli.render import TIMES, comparison_view, failures, shorten
 from any_agent.cli.run_command import choose_prompt, model_context
@@ -102,7 +108,7 @@ def compare_command(
                     on_event=on_event,
                 )
             )
-        ask = Elsewhere(path, text, matrix, repeat, concurrency, timeout, is_offline)
+        ask = Elsewhere(path, text, matrix, repeat, concurrency, timeout, is_offline, run_secrets(config, matrix))
         for python in dict.fromkeys(elsewhere.values()):
             names = [framework for framework, where in elsewhere.items() if where == python]
             with err.status(f"running {', '.join(names)} in its own environment ({python.parent.parent})…"):

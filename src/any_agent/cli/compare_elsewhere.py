@@ -8,19 +8,32 @@ is missing, the cell fails saying which command installs it.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from any_agent.cli.compare import CellResult, Comparison
+from any_agent.config import AgentConfig
 from any_agent.environments import OWN_ENVIRONMENT, environment_python
+from any_agent.model.route import ModelRoute
+from any_agent.redaction import redact_text
 from any_agent.registry import installed_frameworks
 
-__all__ = ["Elsewhere", "default_frameworks", "run_elsewhere", "split_frameworks"]
+__all__ = ["Elsewhere", "default_frameworks", "run_elsewhere", "run_secrets", "split_frameworks"]
 
 _STARTUP_SECONDS = 120.0
 """What starting the other environment's process and importing its framework may take, on top of the runs."""
+
+_RUN_SECONDS = 900.0
+"""Each run's bound when ``--timeout`` does not set one: the subprocess is never waited for without end."""
+
+_GRACE_SECONDS = 10.0
+"""How long a child asked to stop (timeout, Ctrl-C) may take its clean-up before it is killed."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,8 @@ class Elsewhere:
     concurrency: int
     timeout: float | None
     offline: bool
+    secrets: Sequence[str] = ()
+    """The run's API keys, masked in what the subprocess says."""
 
 
 def default_frameworks() -> list[str]:
@@ -47,7 +62,7 @@ def split_frameworks(frameworks: Sequence[str]) -> tuple[list[str], dict[str, Pa
     here = set(installed_frameworks())
     local: list[str] = []
     elsewhere: dict[str, Path] = {}
-    for framework in frameworks:
+    for framework in (name.strip().lower() for name in frameworks):
         python = environment_python(framework) if framework not in here else None
         if python is None:
             local.append(framework)  # a framework installed nowhere fails here, saying how to install it
@@ -56,42 +71,85 @@ def split_frameworks(frameworks: Sequence[str]) -> tuple[list[str], dict[str, Pa
     return local, elsewhere
 
 
+def run_secrets(config: AgentConfig, models: Sequence[str]) -> list[str]:
+    """The API keys the compared models may use (given, or in their providers' variables)."""
+    routes = [(model, config.api_base, config.api_key) for model in models]
+    routes += [(fallback.model_id, fallback.api_base, fallback.api_key) for fallback in config.fallback_model_ids]
+    secrets: list[str] = []
+    for model, api_base, api_key in routes:
+        with contextlib.suppress(Exception):  # a bad model id fails its own cell, saying so
+            secrets += ModelRoute(model, api_base=api_base, api_key=api_key).secrets()
+    return secrets
+
+
 def run_elsewhere(python: Path, frameworks: Sequence[str], models: Sequence[str], ask: Elsewhere) -> list[CellResult]:
     """The cells of ``frameworks``, run by ``any-agent compare`` in ``python``'s environment.
 
     ``models`` are this command's cell labels: on the scripted model both processes run their own
     server, and the cells are labelled as here.
     """
-    command = [
-        str(python.parent / "any-agent"),
-        "compare",
-        str(ask.path),
-        ask.prompt,
-        "--frameworks",
-        ",".join(frameworks),
-    ]
+    command = [str(python.parent / "any-agent"), "compare", "--frameworks", ",".join(frameworks)]
     command += ["--repeat", str(ask.repeat), "--concurrency", str(ask.concurrency), "--json", "-"]
     if ask.timeout is not None:
         command += ["--timeout", str(ask.timeout)]
     command += ["--offline"] if ask.offline else ["--models", ",".join(models)]
+    command += ["--", str(ask.path), ask.prompt]  # a prompt may start with "-"
     runs = len(frameworks) * len(models) * ask.repeat
-    bound = None if ask.timeout is None else _STARTUP_SECONDS + ask.timeout * runs
+    bound = _STARTUP_SECONDS + (ask.timeout if ask.timeout is not None else _RUN_SECONDS) * runs
     environment = python.parent.parent
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=bound, check=False)
-    except subprocess.TimeoutExpired:
-        return _failed(frameworks, models, f"its environment ({environment}) did not answer within {bound:.0f} s")
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            encoding="utf-8",
+            errors="replace",
+            env={**os.environ, "PYTHONUTF8": "1"},
+        )
     except OSError as error:
         return _failed(frameworks, models, f"its environment ({environment}) could not start: {error}")
     try:
-        cells = Comparison.model_validate_json(done.stdout).cells
+        stdout, stderr = process.communicate(timeout=bound)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        reason = f"its environment ({environment}) did not answer within {bound:.0f} s (--timeout bounds each run)"
+        return _failed(frameworks, models, reason)
+    except BaseException:  # Ctrl-C: the child's own clean-up runs before this command stops
+        _stop(process)
+        raise
+    try:
+        cells = Comparison.model_validate_json(stdout).cells
     except ValueError:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return _failed(frameworks, models, f"its environment ({environment}) failed: {last}")
+        return _failed(frameworks, models, f"its environment ({environment}) failed: {_last_line(stderr, ask)}")
     if ask.offline:
         for cell in cells:
             cell.model = models[0]
     return cells
+
+
+def _last_line(stderr: str, ask: Elsewhere) -> str:
+    """The child's last word, keys masked, and what to do when its environment lacks a module."""
+    last = redact_text((stderr.strip().splitlines() or ["no output"])[-1], ask.secrets)
+    if last.startswith(("ModuleNotFoundError", "ImportError")):
+        last += "; re-run `uv sync --project adapters/adk` (and install the agent's tools' own dependencies there)"
+    return last
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """Ask the child to stop as Ctrl-C would (its clean-up runs), then end it if it does not, in bounded time."""
+    if process.poll() is None:
+        with contextlib.suppress(OSError):
+            if sys.platform == "win32":
+                process.terminate()
+            else:
+                process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    with contextlib.suppress(Exception):
+        process.communicate(timeout=_GRACE_SECONDS)
 
 
 def _failed(frameworks: Sequence[str], models: Sequence[str], reason: str) -> list[CellResult]:

@@ -19,8 +19,9 @@ provider (retries, fallback, the ``chat`` span, cost) is the same code on both p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 __all__ = ["direct_completion"]
 
@@ -50,16 +51,49 @@ _OPTIONS = {"extra_body": "extra_json", "extra_headers": "headers", "extra_query
 
 _TAKEN = frozenset({*_BODY, *_OPTIONS, "max_tokens"})
 
-_openai_provider: type | None = None
+
+class _AnyLlmInternals(NamedTuple):
+    """The parts of any-llm the direct path uses that are not its public API."""
+
+    openai_provider: Any  # the class; as Any, so a provider compared with it stays Any
+    strip_extra_content: Callable[..., Any]
+    exception_handler: Callable[..., Any]
 
 
-def _is_plain_openai(provider: Any) -> bool:
-    global _openai_provider
-    if _openai_provider is None:
+@functools.cache
+def _any_llm_internals() -> _AnyLlmInternals | None:
+    """any-llm's internals, or None when a release has moved one: then every call takes any-llm's path.
+
+    The direct path mirrors ``BaseOpenAIProvider._acompletion`` of the locked any-llm version
+    (tests/core/test_model_direct.py pins the wire and the answers against it); what it cannot
+    find, it leaves to any-llm rather than fail every unstreamed ``openai:``/``local:`` call.
+    """
+    try:
         from any_llm.providers.openai.openai import OpenaiProvider
+        from any_llm.utils.exception_handler import provider_exception_handler
+        from any_llm.utils.reasoning import strip_extra_content
+    except ImportError:
+        return None
+    if not callable(getattr(OpenaiProvider, "_convert_completion_response", None)):
+        return None
+    return _AnyLlmInternals(OpenaiProvider, strip_extra_content, provider_exception_handler)
 
-        _openai_provider = OpenaiProvider
-    return type(provider) is _openai_provider
+
+def _in_the_sdks_shape(completion: Any) -> bool:
+    """Whether the answer has the types the SDK declares: its ``post`` does not check them, any-llm does.
+
+    A server may send content as a list of parts or arguments as an object; any-llm's conversion
+    rejects those (or reads them), so they go to it, and fail or pass exactly as on its path.
+    """
+    for choice in completion.choices:
+        message = choice.message
+        if message.content is not None and not isinstance(message.content, str):
+            return False
+        for call in message.tool_calls or ():
+            function = getattr(call, "function", None)
+            if function is None or not isinstance(function.arguments, str):
+                return False
+    return True
 
 
 async def direct_completion(
@@ -72,13 +106,14 @@ async def direct_completion(
     params: Mapping[str, Any],
 ) -> Any | None:
     """The completion (the openai SDK's ``ChatCompletion``), or None when the direct path does not apply."""
-    if not _is_plain_openai(provider) or not params.keys() <= _TAKEN:
+    internals = _any_llm_internals()
+    if internals is None or type(provider) is not internals.openai_provider or not params.keys() <= _TAKEN:
         return None
     if "max_tokens" in params and "max_completion_tokens" in params:
         return None  # any-llm warns and keeps one: its path says so
-    from any_llm.utils.exception_handler import provider_exception_handler
-    from any_llm.utils.reasoning import strip_extra_content
     from openai.types.chat import ChatCompletion
+
+    strip_extra_content, provider_exception_handler = internals.strip_extra_content, internals.exception_handler
 
     given: dict[str, Any] = {**params, "tools": tools, "response_format": response_format}
     if "max_tokens" in given:  # any-llm sends OpenAI's newer name
@@ -100,7 +135,12 @@ async def direct_completion(
     except Exception as error:
         provider_exception_handler(provider)(error)  # raises any-llm's error, as its own path would
         raise
-    if not (completion.choices and completion.object == "chat.completion" and isinstance(completion.created, int)):
+    if not (
+        completion.choices
+        and completion.object == "chat.completion"
+        and isinstance(completion.created, int)
+        and _in_the_sdks_shape(completion)
+    ):
         try:
             return provider._convert_completion_response(completion)
         except Exception as error:

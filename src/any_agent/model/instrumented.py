@@ -227,14 +227,16 @@ def _instructions_json(messages: Sequence[Message], known: dict[int, tuple[Messa
     """The ``gen_ai.system_instructions`` JSON; once per run for a history the core keeps (key 0 of ``known``).
 
     Such a history only ever grows by the model's turns and tool results, so its system messages,
-    and their JSON, stay those of its first call.
+    and their JSON, stay those of its first call. The cache is used only for that history (its
+    first message, by identity): another call made during the run, such as a tool's own model
+    call, has its own instructions.
     """
     cached = known.get(0) if known is not None else None
-    if cached is not None:
+    if cached is not None and messages and cached[0] is messages[0]:
         return cached[1]
     instructions = system_instructions(messages)
     text = json.dumps(instructions) if instructions else None
-    if known is not None and messages:
+    if known is not None and cached is None and messages:
         known[0] = (messages[0], text)
     return text
 

@@ -131,7 +131,8 @@ class ModelRoute:
     def secrets(self) -> list[str]:
         """The keys this route may send: its ``api_key`` and its provider's environment variable."""
         found = [self._api_key.get_secret_value()] if self._api_key is not None else []
-        if self._key_variable and (value := os.environ.get(self._key_variable)):
+        variable = self._key_variable or _key_variable("openai" if self.managed else self.model_id.provider)
+        if variable and (value := os.environ.get(variable)):
             found.append(value)
         return found
 
