@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from any_agent import AdapterNotFoundError, Agent, AgentConfig, AgentRunError
+from any_agent.environments import OWN_ENVIRONMENT, environment_python, sync_command
 from any_agent.registry import installed_frameworks
 from any_agent.testing import ScriptedLLM, plan
 
@@ -59,5 +60,21 @@ def main(frameworks: list[str]) -> int:
     return 1 if failures else 0
 
 
+def elsewhere(frameworks: list[str]) -> None:
+    """Frameworks that live in an environment of their own (Google ADK): how to run them there."""
+    for framework in sorted(OWN_ENVIRONMENT.keys() - set(frameworks)):
+        project = OWN_ENVIRONMENT[framework]
+        how = (
+            f"uv run --project {project} python examples/quickstart.py {framework}"
+            if environment_python(framework)
+            else f"install it first: {sync_command(framework)}"
+        )
+        print(f"{framework} runs in an environment of its own: {how}")
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:] or installed_frameworks()))
+    chosen = sys.argv[1:] or installed_frameworks()
+    status = main(chosen)
+    if not sys.argv[1:]:
+        elsewhere(chosen)
+    sys.exit(status)
