@@ -1,6 +1,6 @@
 """``compare`` cells of frameworks that run in an environment of their own (`any_agent.environments`).
 
-A framework that is not installed here but has its own environment (``adk`` in ``.venv-adk``) is
+A framework that is not installed here but has its own environment (``adk`` in ``adapters/adk/.venv``) is
 compared by the same command run there, as a subprocess with ``--json -``; its cells, traces
 included, join the others in one table, one JSON document and one report. Where that environment
 is missing, the cell fails saying which command installs it.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from any_agent.cli.compare import CellResult, Comparison
 from any_agent.config import AgentConfig
-from any_agent.environments import OWN_ENVIRONMENT, environment_python
+from any_agent.environments import OWN_ENVIRONMENT, environment_python, sync_command
 from any_agent.model.route import ModelRoute
 from any_agent.redaction import redact_text
 from any_agent.registry import installed_frameworks
@@ -121,18 +121,20 @@ def run_elsewhere(python: Path, frameworks: Sequence[str], models: Sequence[str]
     try:
         cells = Comparison.model_validate_json(stdout).cells
     except ValueError:
-        return _failed(frameworks, models, f"its environment ({environment}) failed: {_last_line(stderr, ask)}")
+        last = _last_line(stderr, ask, frameworks)
+        return _failed(frameworks, models, f"its environment ({environment}) failed: {last}")
     if ask.offline:
         for cell in cells:
             cell.model = models[0]
     return cells
 
 
-def _last_line(stderr: str, ask: Elsewhere) -> str:
+def _last_line(stderr: str, ask: Elsewhere, frameworks: Sequence[str]) -> str:
     """The child's last word, keys masked, and what to do when its environment lacks a module."""
     last = redact_text((stderr.strip().splitlines() or ["no output"])[-1], ask.secrets)
     if last.startswith(("ModuleNotFoundError", "ImportError")):
-        last += "; re-run `uv sync --project adapters/adk` (and install the agent's tools' own dependencies there)"
+        sync = " / ".join(dict.fromkeys(f"`{sync_command(framework)}`" for framework in frameworks))
+        last += f"; re-run {sync} (and install the agent's tools' own dependencies there)"
     return last
 
 
