@@ -70,6 +70,16 @@ class Toolset:
         """The tools offered to the model, in the OpenAI ``tools`` format (None when there are none)."""
         return [spec.definition() for spec in self.specs] or None
 
+    def definition(self, name: str, otherwise: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """What the model is told about the framework's tool ``name``.
+
+        The core's own definition for its tools (not the framework's rendering of them), so the
+        request is the one `tiny` sends; ``otherwise()``, the framework's own description, for a
+        tool the user gave the framework directly.
+        """
+        spec = self.by_name.get(name)
+        return spec.definition() if spec is not None else otherwise()
+
     def handover(self, response: ModelResponse, *, also: Collection[str] = (), parse: bool = False) -> ModelResponse:
         """The model's answer as a framework must be given it.
 

@@ -99,16 +99,16 @@ class ModelBridge(BaseLlm):
         yield _adk(self._toolset.handover(response, also=list(llm_request.tools_dict), parse=True))
 
     def _definition(self, declaration: types.FunctionDeclaration) -> dict[str, Any]:
-        # The core's own definition of its tools (not ADK's Gemini schema), so the request is the one
-        # `tiny` sends; the user's own ADK tools as ADK declares them.
-        spec = self._toolset.by_name.get(declaration.name or "")
-        if spec is not None:
-            return spec.definition()
-        parameters = declaration.parameters_json_schema
-        if parameters is None and declaration.parameters is not None:
-            parameters = declaration.parameters.model_dump(mode="json", exclude_none=True)
-        function = {"name": declaration.name, "description": declaration.description or "", "parameters": parameters}
-        return {"type": "function", "function": function}
+        return self._toolset.definition(declaration.name or "", lambda: _declared(declaration))
+
+
+def _declared(declaration: types.FunctionDeclaration) -> dict[str, Any]:
+    """A tool the user gave ADK itself, as ADK declares it (not the Gemini schema)."""
+    parameters = declaration.parameters_json_schema
+    if parameters is None and declaration.parameters is not None:
+        parameters = declaration.parameters.model_dump(mode="json", exclude_none=True)
+    function = {"name": declaration.name, "description": declaration.description or "", "parameters": parameters}
+    return {"type": "function", "function": function}
 
 
 def _system(config: types.GenerateContentConfig | None) -> str | None:

@@ -194,10 +194,7 @@ class ModelBridge(FunctionCallingLLM):
         return to_core_messages(messages), tools, params
 
     def _definition(self, tool: BaseTool) -> dict[str, Any]:
-        # The core's own definition of its tools (not LlamaIndex's rendering), so the request is the
-        # one `tiny` sends; the user's own LlamaIndex tools as LlamaIndex describes them.
-        spec = self._toolset.by_name.get(tool.metadata.get_name())
-        return spec.definition() if spec is not None else tool.metadata.to_openai_tool()
+        return self._toolset.definition(tool.metadata.get_name(), tool.metadata.to_openai_tool)
 
     def _handover(self, response: CoreResponse, tools: list[dict[str, Any]] | None) -> CoreResponse:
         # A call of a tool LlamaIndex does not have goes to the core's catch-all, not to LlamaIndex's

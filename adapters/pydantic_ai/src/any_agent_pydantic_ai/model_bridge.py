@@ -139,13 +139,7 @@ class ModelBridge(Model):
         return to_core_messages(messages, instructions), options
 
     def _definition(self, tool: ToolDefinition) -> dict[str, Any]:
-        # The core's own definition of its tools (not pydantic-ai's rendering), so the request is the
-        # one `tiny` sends; the user's own pydantic-ai tools as pydantic-ai describes them.
-        spec = self.toolset.by_name.get(tool.name)
-        if spec is not None:
-            return spec.definition()
-        function = {"name": tool.name, "description": tool.description or "", "parameters": tool.parameters_json_schema}
-        return {"type": "function", "function": function}
+        return self.toolset.definition(tool.name, lambda: _declared(tool))
 
     def _handover(self, response: CoreResponse, parameters: ModelRequestParameters) -> CoreResponse:
         # A call of a tool pydantic-ai does not have goes to the core's catch-all, not to pydantic-ai's
@@ -212,3 +206,9 @@ class _CoreStream(StreamedResponse):
     def timestamp(self) -> datetime:
         """When the stream was opened."""
         return self._timestamp
+
+
+def _declared(tool: ToolDefinition) -> dict[str, Any]:
+    """A tool the user gave pydantic-ai itself, as pydantic-ai describes it."""
+    function = {"name": tool.name, "description": tool.description or "", "parameters": tool.parameters_json_schema}
+    return {"type": "function", "function": function}

@@ -102,10 +102,7 @@ class ModelBridge(Model):  # type: ignore[misc]  # smolagents is untyped
         return [cast(Message, dict(message)) for message in clean]
 
     def _definition(self, tool: Tool) -> dict[str, Any]:
-        # The core's own definition of its tools (not smolagents' rendering), so the request is the
-        # one `tiny` sends; the user's own smolagents tools as smolagents describes them.
-        spec = self.toolset.by_name.get(tool.name)
-        return spec.definition() if spec is not None else get_tool_json_schema(tool)
+        return self.toolset.definition(tool.name, lambda: get_tool_json_schema(tool))
 
 
 def _chat_message(response: CoreResponse) -> ChatMessage:
