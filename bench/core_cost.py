@@ -6,8 +6,8 @@ fake any-llm provider (the long scenario's script: five ``weather`` tool calls, 
 the answer), the tool is async (no thread hop), and what is timed is the rest: the framework, the
 adapter and the core. Worker processes, this tree's code and the checkout in ``$BENCH_BASELINE``
 (e.g. ``git worktree add --detach /tmp/base HEAD``; several, separated by ``:``, are compared in
-the same run), run 5 runs at a time, each going first in turn; each ratio new / old is of
-medians, with a 95% bootstrap interval.
+the same run), run 5 runs at a time, each going first in turn, several processes per variant used
+in turn; each ratio new / old is of medians, with a 95% bootstrap interval.
 
 With ``--cpu`` each run's time is the worker thread's CPU time (``time.thread_time_ns``) instead of
 wall time: on a machine shared with other work, time spent waiting for a core is left out. The
@@ -122,6 +122,10 @@ async def serve(framework: str) -> None:
         print(" ".join(map(str, times)), flush=True)
 
 
+PROCESSES = int(os.environ.get("CORE_COST_PROCESSES", "3"))
+"""Worker processes per variant (``CORE_COST_PROCESSES``, default 3)."""
+
+
 def _worker(framework: str, baseline: Path | None, *, hooks: bool = False) -> subprocess.Popen[str]:
     env = {**os.environ, "CORE_COST_WORKER": framework, "CORE_COST_BASELINE": str(baseline or "")}
     env["CORE_COST_HOOKS"] = "1" if hooks else ""
@@ -138,26 +142,33 @@ def compare(framework: str, reps: int, *, hooks: bool = False) -> None:
     ``hooks``: a hooked agent against a plain one, both this tree.
     """
     if hooks:
-        workers = {"new": _worker(framework, None, hooks=True), "old": _worker(framework, None)}
+        variants: dict[str, tuple[Path | None, bool]] = {"new": (None, True), "old": (None, False)}
     else:
         baselines = [Path(path) for path in os.environ["BENCH_BASELINE"].split(os.pathsep) if path]
-        workers = {"new": _worker(framework, None)}
+        variants = {"new": (None, False)}
         for baseline in baselines:
-            workers[baseline.name if len(baselines) > 1 else "old"] = _worker(framework, baseline)
+            variants[baseline.name if len(baselines) > 1 else "old"] = (baseline, False)
+    # Several processes per variant, used in turn: one process's own layout (hash seed, addresses)
+    # moves its times by a percent or two, which one process per variant would count as the change.
+    workers = {
+        label: [_worker(framework, root, hooks=hooked) for _ in range(PROCESSES)]
+        for label, (root, hooked) in variants.items()
+    }
     times: dict[str, list[int]] = {label: [] for label in workers}
     try:
         for rep in range(reps):
             labels = list(workers)
-            shift = rep % len(labels)  # each worker goes first in turn
+            shift = rep % len(labels)  # each variant goes first in turn
             for label in labels[shift:] + labels[:shift]:
-                process = workers[label]
+                process = workers[label][rep % PROCESSES]
                 assert process.stdin is not None and process.stdout is not None
                 process.stdin.write("5\n")
                 process.stdin.flush()
                 times[label] += [int(ns) for ns in process.stdout.readline().split()]
     finally:
-        for process in workers.values():
-            process.kill()
+        for processes in workers.values():
+            for process in processes:
+                process.kill()
     new = statistics.median(times["new"])
     rng = random.Random(1)
     for label in list(workers)[1:]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
-from typing import Any
+from typing import Any, cast
 
 import agents
 import pytest
@@ -23,10 +23,12 @@ from agents.tracing import TracingProcessor, get_trace_provider
 from pydantic import BaseModel
 
 from any_agent import Agent, AgentConfig, AgentRunError, ConfigError, MaxTurnsExceeded, TurnLimitReached
+from any_agent.context import RunContext
 from any_agent.output import OutputError
 from any_agent.testing import Reply, ScriptedLLM, plan
-from any_agent.tools.ledger import CATCH_ALL
+from any_agent.tools.dispatch import unknown_tool_message
 from any_agent_openai import ModelBridge, OpenAIAgentsAdapter
+from any_agent_openai.tool_bridge import UnknownToolAnswer
 
 
 def get_weather(city: str) -> str:
@@ -147,7 +149,8 @@ def test_native_is_the_sdk_agent_built_from_the_config() -> None:
     assert native.name == "weather"
     assert native.instructions == "Answer about the weather."
     assert native.handoff_description == "Knows the weather."
-    assert [tool.name for tool in native.tools] == ["get_weather", CATCH_ALL]
+    # Only the agent's tools: calls of unknown ones are answered through the run's RunConfig.
+    assert [tool.name for tool in native.tools] == ["get_weather"]
     assert native.tools[0].params_json_schema["required"] == ["city"]  # type: ignore[union-attr]
     assert isinstance(native.model, ModelBridge)
     assert native.output_type.name() == "WeatherReport"  # type: ignore[union-attr]
@@ -305,3 +308,37 @@ def test_bad_agent_args_fail_at_create_naming_the_field(agent_args: dict[str, An
         Agent.create(config(llm, agent_args=agent_args))
     assert caught.value.field == "agent_args"
     assert expected in str(caught.value)
+
+
+def test_an_unknown_tool_gets_the_core_answer_whatever_the_given_run_config_says() -> None:
+    script = plan([[("book_hotel", {"city": "Paris"})]], final="No hotels.")
+    with ScriptedLLM(script) as llm:
+        given = RunConfig(tracing_disabled=True, tool_not_found_behavior="raise_error")
+        result = Agent.create(config(llm, agent_args={"run_config": given})).run("Book a hotel.")
+        told = [m["content"] for m in llm.requests[1].messages if m.get("role") == "tool"]
+    assert result.final_output == "No hotels."
+    assert told == [unknown_tool_message("book_hotel", ["get_weather"])]
+
+
+async def test_other_tool_errors_keep_the_users_formatter_or_the_sdks_words() -> None:
+    seen: list[str] = []
+
+    async def formatter(error: agents.ToolErrorFormatterArgs[Any]) -> str:
+        seen.append(error.kind)
+        return f"{error.tool_name} was not approved"
+
+    with ScriptedLLM(plan(["ok"])) as llm:
+        adapter = Agent.create(config(llm)).adapter
+    assert isinstance(adapter, OpenAIAgentsAdapter)
+    rejected = agents.ToolErrorFormatterArgs(
+        kind="approval_rejected",
+        tool_type="function",
+        tool_name="get_weather",
+        call_id="call_1",
+        default_message="Tool call rejected.",
+        run_context=agents.RunContextWrapper(context=None),
+    )
+    no_run = cast(RunContext, None)  # a run is used only for unknown tools
+    assert await UnknownToolAnswer(adapter.toolset, no_run, formatter)(rejected) == "get_weather was not approved"
+    assert seen == ["approval_rejected"]
+    assert await UnknownToolAnswer(adapter.toolset, no_run, None)(rejected) is None

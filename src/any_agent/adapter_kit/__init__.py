@@ -13,6 +13,7 @@ from any_agent.adapter_kit.messages import (
     ToolCallItem,
     ToolMessage,
     UserMessage,
+    results_in_call_order,
 )
 from any_agent.adapter_kit.turns import framework_turn_limit
 
@@ -26,4 +27,5 @@ __all__ = [
     "check_agent_args",
     "content_text",
     "framework_turn_limit",
+    "results_in_call_order",
 ]

@@ -11,6 +11,7 @@ hands over with more keys (``name``, ``refusal``...) pass through unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, NotRequired, TypedDict
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "ToolCallItem",
     "ToolMessage",
     "UserMessage",
+    "results_in_call_order",
 ]
 
 
@@ -94,3 +96,26 @@ class ToolMessage(TypedDict):
 
 Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage
 """One chat message in the OpenAI chat-completions format; ``role`` tells which."""
+
+
+def results_in_call_order(messages: Sequence[Message]) -> list[Message]:
+    """``messages`` with each turn's tool results in the order of the calls that asked for them.
+
+    `tiny` answers a turn's calls in the order the model made them; a framework that answers some
+    calls apart from the others (the OpenAI Agents SDK puts calls of unknown tools after the rest)
+    would otherwise show the model a different conversation. Results without a matching call keep
+    their place after the matched ones.
+    """
+    ordered = list(messages)
+    for index, message in enumerate(ordered):
+        if message["role"] != "assistant" or len(message.get("tool_calls") or ()) < 2:
+            continue
+        end = index + 1
+        while end < len(ordered) and ordered[end]["role"] == "tool":
+            end += 1
+        position = {call["id"]: rank for rank, call in enumerate(message.get("tool_calls") or ())}
+        results = ordered[index + 1 : end]
+        ordered[index + 1 : end] = sorted(
+            results, key=lambda result: position.get(str(result.get("tool_call_id")), len(position))
+        )
+    return ordered

@@ -11,6 +11,8 @@ Frameworks that answer unknown tools on their own get the model's calls through 
 renames a call of an unknown tool to the catch-all tool (`CATCH_ALL`, bridged like any tool but
 never offered to the model); its bridge dispatches here like any other, so the model is told the
 same thing everywhere. The history shows the model its own call again (`CallLedger.restore`).
+A framework with its own hook for unknown tools (the OpenAI Agents SDK's ``tool_error_formatter``)
+calls `dispatch` from that hook instead, and registers no catch-all.
 """
 
 from __future__ import annotations

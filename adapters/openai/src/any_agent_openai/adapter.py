@@ -32,7 +32,7 @@ from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
 from any_agent_openai.messages import to_input_items
 from any_agent_openai.model_bridge import ModelBridge
-from any_agent_openai.tool_bridge import function_tool
+from any_agent_openai.tool_bridge import UnknownToolAnswer, function_tool
 
 __all__ = ["OpenAIAgentsAdapter"]
 
@@ -64,7 +64,7 @@ class OpenAIAgentsAdapter(Adapter):
                 # Not the SDK's default, which depends on OPENAI_DEFAULT_MODEL (GPT-5 reasoning settings).
                 "model_settings": ModelSettings(),
                 **agent_args,
-                "tools": [*(function_tool(spec, self.toolset) for spec in self.toolset.bridged), *extra_tools],
+                "tools": [*(function_tool(spec, self.toolset) for spec in self.toolset.specs), *extra_tools],
                 "model": ModelBridge(model, self.toolset),
             }
         )
@@ -78,8 +78,14 @@ class OpenAIAgentsAdapter(Adapter):
     async def run(self, run: RunContext) -> Any:
         """Run the SDK's loop (its own turn limit one past the core's, which decides: `framework_turn_limit`)."""
         # The run's own model bridge (RunConfig.model wins over every agent's model, handoffs'
-        # included), so each model call knows its run without relying on context variables.
-        run_config = dataclasses.replace(self._run_config, model=ModelBridge(self.model, self.toolset, run))
+        # included), so each model call knows its run without relying on context variables. Calls
+        # of tools the SDK does not have are answered by the core, in the words of every framework.
+        run_config = dataclasses.replace(
+            self._run_config,
+            model=ModelBridge(self.model, self.toolset, run),
+            tool_not_found_behavior="return_error_to_model",
+            tool_error_formatter=UnknownToolAnswer(self.toolset, run, self._run_config.tool_error_formatter),
+        )
         result = await Runner.run(
             self._agent,
             to_input_items(run.input_messages),

@@ -27,7 +27,7 @@ from openai.types.responses import Response
 from openai.types.responses.response_prompt_param import ResponsePromptParam
 from pydantic import BaseModel
 
-from any_agent.adapter_kit.messages import Message
+from any_agent.adapter_kit.messages import Message, results_in_call_order
 from any_agent.context import RunContext
 from any_agent.model.client import ModelClient
 from any_agent.model.types import ModelResponse as CoreResponse
@@ -127,7 +127,9 @@ class ModelBridge(Model):
         tracing: ModelTracing,
     ) -> CoreResponse:
         # The SDK's converter writes chat-completions messages (its own TypedDicts), copied as ours.
-        messages = [cast(Message, dict(m)) for m in Converter.items_to_messages(input, model=self.client.model)]
+        converted = Converter.items_to_messages(input, model=self.client.model)
+        # The SDK lists its answers to unknown tools after the other results of their turn.
+        messages = results_in_call_order([cast(Message, dict(m)) for m in converted])
         if system_instructions:
             messages.insert(0, {"role": "system", "content": system_instructions})
         definitions = [tool_definition(tool) for tool in tools]
@@ -154,8 +156,8 @@ class ModelBridge(Model):
                 "input_tokens": response.usage.input_tokens,
                 "output_tokens": response.usage.output_tokens,
             }
-        # Calls of tools the SDK does not have go to the core's catch-all, not to the SDK's wording.
-        return self.toolset.handover(response, also=[handoff.tool_name for handoff in handoffs])
+        # Calls of tools the SDK does not have reach the core through the run's tool_error_formatter.
+        return response
 
 
 def _response_format(output_schema: AgentOutputSchemaBase | None) -> type[BaseModel] | dict[str, Any] | None:

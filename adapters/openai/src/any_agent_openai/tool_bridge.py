@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import inspect
 from typing import Any
 
 from agents.exceptions import UserError
 from agents.models.chatcmpl_converter import Converter
+from agents.run_config import ToolErrorFormatter, ToolErrorFormatterArgs
 from agents.strict_schema import ensure_strict_json_schema
 from agents.tool import FunctionTool, Tool
 from agents.tool_context import ToolContext
@@ -15,7 +17,7 @@ from any_agent.context import RunContext
 from any_agent.tools.dispatch import Toolset
 from any_agent.tools.spec import ToolSpec
 
-__all__ = ["ToolBridge", "function_tool", "tool_definition"]
+__all__ = ["ToolBridge", "UnknownToolAnswer", "function_tool", "tool_definition"]
 
 
 class ToolBridge:
@@ -37,6 +39,32 @@ class ToolBridge:
         run = context.context if isinstance(context.context, RunContext) else None
         result = await self.toolset.dispatch(self.spec.name, arguments, call_id=context.tool_call_id, run=run)
         return result.text
+
+
+class UnknownToolAnswer:
+    """The run's ``RunConfig.tool_error_formatter``: a call of a tool the SDK does not have goes to the core.
+
+    With ``tool_not_found_behavior="return_error_to_model"`` the SDK answers such a call with this
+    formatter's text; the core's `Toolset.dispatch` writes it (`unknown_tool_message`, an ERROR
+    ``execute_tool`` span, the tool events), as on every framework. Not a catch-all tool registered
+    with the SDK: the SDK resolves every registered tool on every turn, which one more tool made
+    measurably slower. Other kinds of tool error go to the user's own formatter, if any.
+    """
+
+    def __init__(self, toolset: Toolset, run: RunContext, user: ToolErrorFormatter | None) -> None:
+        self.toolset = toolset
+        self.run = run
+        self.user = user
+
+    async def __call__(self, error: ToolErrorFormatterArgs[Any]) -> str | None:
+        """The core's text for an unknown tool; the user's formatter (or the SDK's words) otherwise."""
+        if error.kind == "tool_not_found":
+            result = await self.toolset.dispatch(error.tool_name, None, call_id=error.call_id, run=self.run)
+            return result.text
+        if self.user is None:
+            return None
+        message = self.user(error)
+        return await message if inspect.isawaitable(message) else message
 
 
 def function_tool(spec: ToolSpec, toolset: Toolset) -> FunctionTool:

@@ -147,6 +147,16 @@ SCENARIOS += [
         expected_steps=(AGENT, CHAT, tool("book_hotel"), CHAT),
     ),
     Scenario(
+        # The unknown call first: a framework that answers unknown calls apart from the others
+        # must still give the model its results in the order of its calls.
+        "unknown_tool_beside_a_known_one",
+        plan([[("book_hotel", {"city": "Paris"}), ("get_weather", {"city": "Paris"})]], final="Sunny; no hotels."),
+        prompt="Book a hotel in Paris and tell me the weather there.",
+        tools=(get_weather,),
+        expected_output="Sunny; no hotels.",
+        expected_steps=(AGENT, CHAT, tool("book_hotel"), tool("get_weather"), CHAT),
+    ),
+    Scenario(
         "invalid_json_arguments",
         plan(
             [[ScriptedToolCall("get_weather", '{"city": "Par')], [("get_weather", {"city": "Paris"})]], final="Sunny."
