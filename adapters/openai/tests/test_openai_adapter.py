@@ -19,15 +19,19 @@ from agents import (
     set_trace_processors,
 )
 from agents.exceptions import MaxTurnsExceeded as SDKMaxTurnsExceeded
+from agents.models.chatcmpl_converter import Converter
 from agents.tracing import TracingProcessor, get_trace_provider
 from pydantic import BaseModel
 
 from any_agent import Agent, AgentConfig, AgentRunError, ConfigError, MaxTurnsExceeded, TurnLimitReached
 from any_agent.context import RunContext
+from any_agent.model.types import ModelResponse as CoreResponse
+from any_agent.model.types import ToolCall
 from any_agent.output import OutputError
 from any_agent.testing import Reply, ScriptedLLM, plan
 from any_agent.tools.dispatch import unknown_tool_message
 from any_agent_openai import ModelBridge, OpenAIAgentsAdapter
+from any_agent_openai.messages import to_chat_message, to_output_items
 from any_agent_openai.tool_bridge import UnknownToolAnswer
 
 
@@ -342,3 +346,24 @@ async def test_other_tool_errors_keep_the_users_formatter_or_the_sdks_words() ->
     assert await UnknownToolAnswer(adapter.toolset, no_run, formatter)(rejected) == "get_weather was not approved"
     assert seen == ["approval_rejected"]
     assert await UnknownToolAnswer(adapter.toolset, no_run, None)(rejected) is None
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        CoreResponse(content=None, tool_calls=(ToolCall("call_1", "get_weather", '{"city": "Paris"}'),)),
+        CoreResponse(content="Both.", tool_calls=(ToolCall("c1", "get_weather", "{}"), ToolCall("c2", "x", "{bad"))),
+        CoreResponse(content="Sunny."),
+        CoreResponse(content=""),
+        CoreResponse(content=None),
+    ],
+    ids=["one call", "text and two calls", "text", "empty text", "nothing"],
+)
+def test_output_items_are_those_of_the_sdks_own_converter(response: CoreResponse) -> None:
+    ours = to_output_items(response)
+    sdks = Converter.message_to_output_items(to_chat_message(response))
+    assert ours == sdks
+    # The SDK replays items into the next request with exclude_unset: the same fields must be set.
+    assert [item.model_dump(exclude_unset=True) for item in ours] == [
+        item.model_dump(exclude_unset=True) for item in sdks
+    ]

@@ -1,7 +1,8 @@
 """Between the core's chat-completions messages and the SDK's Responses-format items.
 
-The SDK ships the other directions (items to chat messages, a chat message to output items); only
-the run's input history, which the core keeps as chat messages, needs translating here.
+The SDK's converter turns its items into the chat messages the core sends; here are the run's
+input history (the core keeps it as chat messages) as items, and the core's answer as the output
+items the SDK's converter would make of it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from agents.items import TResponseInputItem, TResponseOutputItem
-from agents.models.chatcmpl_converter import Converter
 from agents.models.fake_id import FAKE_RESPONSES_ID
 from openai.types.chat import (
     ChatCompletionChunk,
@@ -19,6 +19,7 @@ from openai.types.chat import (
     ChatCompletionMessageToolCallUnion,
 )
 from openai.types.chat.chat_completion_message_function_tool_call import Function
+from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
 
 from any_agent.adapter_kit.content import content_text
 from any_agent.model.types import Message, ModelResponse
@@ -78,8 +79,28 @@ def to_chat_message(response: ModelResponse) -> ChatCompletionMessage:
 
 
 def to_output_items(response: ModelResponse) -> list[TResponseOutputItem]:
-    """The core's answer as the SDK's output items, through the SDK's own converter."""
-    return Converter.message_to_output_items(to_chat_message(response))
+    """The core's answer as the SDK's output items: the items its own converter makes of it.
+
+    Built directly rather than through a `ChatCompletionMessage` and
+    `Converter.message_to_output_items`, which cost about 24 µs per model call on this path (the
+    core's answer has only text and function calls, none of the converter's other cases); a test
+    pins them equal to the converter's.
+    """
+    items: list[TResponseOutputItem] = []
+    if response.content:
+        text = ResponseOutputText(text=response.content, type="output_text", annotations=[], logprobs=[])
+        items.append(
+            ResponseOutputMessage(
+                id=FAKE_RESPONSES_ID, content=[text], role="assistant", type="message", status="completed"
+            )
+        )
+    items.extend(
+        ResponseFunctionToolCall(
+            id=FAKE_RESPONSES_ID, call_id=call.id, arguments=call.arguments, name=call.name, type="function_call"
+        )
+        for call in response.tool_calls
+    )
+    return items
 
 
 def to_chunk(response: ModelResponse, model: str) -> ChatCompletionChunk:

@@ -126,10 +126,10 @@ class ModelBridge(Model):
         handoffs: list[Handoff],
         tracing: ModelTracing,
     ) -> CoreResponse:
-        # The SDK's converter writes chat-completions messages (its own TypedDicts), copied as ours.
+        # The SDK's converter writes new chat-completions dicts (its own TypedDicts) on every call,
+        # taken as ours as they are; it lists its answers to unknown tools after the turn's other results.
         converted = Converter.items_to_messages(input, model=self.client.model)
-        # The SDK lists its answers to unknown tools after the other results of their turn.
-        messages = results_in_call_order([cast(Message, dict(m)) for m in converted])
+        messages = results_in_call_order(cast(list[Message], converted))
         if system_instructions:
             messages.insert(0, {"role": "system", "content": system_instructions})
         definitions = [tool_definition(tool) for tool in tools]
