@@ -252,7 +252,8 @@ def test_history_reaches_ag2_as_prior_turns() -> None:
         for m in request.messages
     ]
     assert sent == [
-        ("system", "Be brief.\nAnswer in French.", [], None),  # AG2 sends one system message
+        ("system", "Be brief.", [], None),
+        ("system", "Answer in French.", [], None),  # the history's system message, in its place as on tiny
         ("user", "Weather in Paris?", [], None),
         ("assistant", None, ['{"city": "Paris"}'], None),
         ("tool", "Paris: sunny", [], "call_1"),

@@ -6,6 +6,7 @@ write lives here (or in the core boundaries), so their behaviour cannot drift ap
 
 from any_agent.adapter_kit.agent_args import check_agent_args
 from any_agent.adapter_kit.content import content_text
+from any_agent.adapter_kit.instructions import instruction_mark, is_instruction, marked_instruction
 from any_agent.adapter_kit.messages import (
     AssistantMessage,
     Message,
@@ -27,5 +28,8 @@ __all__ = [
     "check_agent_args",
     "content_text",
     "framework_turn_limit",
+    "instruction_mark",
+    "is_instruction",
+    "marked_instruction",
     "results_in_call_order",
 ]

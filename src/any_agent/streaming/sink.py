@@ -12,6 +12,10 @@ tool call is handed over (`emit(..., handed_over=True)`): it starts only once th
 its event, so no tool starts after the reader is gone. A model call in progress is cancelled at
 once (`cancels_on_close`), on whichever loop it runs: a provider that is slow to send its next chunk
 does not keep the connection of an abandoned run open.
+
+That call is cancelled exactly once, however often the sink is closed and whether or not it was
+handing over an event: its cancellation closes the provider's stream, which takes a few turns of
+its loop, and a second cancellation landing in the middle of them would leave the connection open.
 """
 
 from __future__ import annotations
@@ -42,8 +46,10 @@ class EventSink:
         self._queue: asyncio.Queue[tuple[Any, asyncio.Future[None] | None]] = asyncio.Queue(size)
         self._closed = False
         self._waiting: set[asyncio.Future[None]] = set()
-        self._crossing: set[concurrent.futures.Future[None]] = set()
-        self._in_progress: set[tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]]] = set()
+        self._crossing: dict[concurrent.futures.Future[None], asyncio.Task[Any] | None] = {}
+        """Each event on its way from another loop, with the task that sent it."""
+        self._in_progress: dict[asyncio.Task[Any], asyncio.AbstractEventLoop] = {}
+        """Each call inside `cancels_on_close`, with its loop."""
         self._lock = threading.Lock()
 
     @property
@@ -63,16 +69,15 @@ class EventSink:
         if task is None:  # not in a task: nothing to cancel, `emit` still stops the call
             yield
             return
-        entry = (asyncio.get_running_loop(), task)
         with self._lock:
             if self._closed:
                 raise RunCancelled("the stream's reader stopped")
-            self._in_progress.add(entry)
+            self._in_progress[task] = asyncio.get_running_loop()
         try:
             yield
         finally:
             with self._lock:
-                self._in_progress.discard(entry)
+                self._in_progress.pop(task, None)
 
     async def emit(self, event: Any, *, handed_over: bool = False) -> None:
         """Queue ``event`` for the reader; with ``handed_over``, return only once the reader took it."""
@@ -80,18 +85,19 @@ class EventSink:
         if _running_loop() is self._loop:
             await self._deliver(event, handed_over)
             return
+        task = asyncio.current_task()
         crossing = asyncio.run_coroutine_threadsafe(self._deliver(event, handed_over), self._loop)
         with self._lock:
-            if self._closed:
+            if self._closed and task not in self._in_progress:  # (a call in progress gets its own cancellation)
                 crossing.cancel()
-            self._crossing.add(crossing)
+            self._crossing[crossing] = task
         try:
             await asyncio.wrap_future(crossing)
         except concurrent.futures.CancelledError:
             raise RunCancelled("the stream's reader stopped") from None
         finally:
             with self._lock:
-                self._crossing.discard(crossing)
+                del self._crossing[crossing]
 
     async def _deliver(self, event: Any, handed_over: bool) -> None:
         self.check()
@@ -115,14 +121,18 @@ class EventSink:
         return event
 
     def close(self) -> None:
-        """The reader stopped: fail every pending and future `emit` (on the reader's loop)."""
+        """The reader stopped: fail every pending and future `emit` (on the reader's loop).
+
+        Each call in progress is cancelled by the first close only, and only through its task (the
+        task's cancellation cancels the event it was handing over): see the module's docstring.
+        """
         with self._lock:
-            self._closed = True
-            crossing = list(self._crossing)
-            in_progress = list(self._in_progress)
+            first, self._closed = not self._closed, True
+            in_progress = list(self._in_progress.items()) if first else []
+            crossing = [future for future, task in self._crossing.items() if task not in self._in_progress]
         for future in crossing:
             future.cancel()
-        for loop, task in in_progress:
+        for task, loop in in_progress:
             if loop is self._loop:
                 task.cancel()
             elif not loop.is_closed():

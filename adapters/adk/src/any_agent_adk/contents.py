@@ -13,7 +13,14 @@ from typing import Any, cast
 
 from google.genai import types
 
-from any_agent.adapter_kit import AssistantMessage, Message, ToolCallItem, content_text
+from any_agent.adapter_kit import (
+    AssistantMessage,
+    Message,
+    ToolCallItem,
+    content_text,
+    instruction_mark,
+    marked_instruction,
+)
 from any_agent.tools.ledger import arguments_object
 
 __all__ = ["RESULT_KEY", "to_contents", "to_core_messages"]
@@ -47,7 +54,9 @@ def to_contents(messages: Sequence[Message]) -> list[types.Content]:
             else:
                 contents.append(types.Content(role="user", parts=[part]))
         else:
-            contents.append(types.Content(role="user", parts=[types.Part(text=content_text(message.get("content")))]))
+            # google.genai contents have no system role: a system message is marked (adapter_kit.instructions).
+            part = types.Part(text=content_text(message.get("content")), part_metadata=instruction_mark(message))
+            contents.append(types.Content(role="user", parts=[part]))
     return contents
 
 
@@ -66,8 +75,12 @@ def to_core_messages(contents: Sequence[types.Content], original: Mapping[str, A
                     {"role": "tool", "tool_call_id": response.id or "", "content": _result_text(response.response)}
                 )
             elif part.text is not None and not part.thought:
-                out.append({"role": "user", "content": part.text})
+                out.append(_text_message(part))
     return out
+
+
+def _text_message(part: types.Part) -> Message:
+    return marked_instruction(part.part_metadata, part.text or "") or {"role": "user", "content": part.text or ""}
 
 
 def _assistant(parts: Sequence[types.Part], original: Mapping[str, AssistantMessage]) -> Message:

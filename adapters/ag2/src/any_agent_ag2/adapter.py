@@ -12,7 +12,7 @@ from ag2.middleware import Middleware
 from pydantic import ValidationError
 
 from any_agent.adapter import Adapter
-from any_agent.adapter_kit import check_agent_args
+from any_agent.adapter_kit import check_agent_args, is_instruction
 from any_agent.config import AgentConfig
 from any_agent.context import RunContext
 from any_agent.model.client import ModelClient
@@ -66,15 +66,14 @@ class AG2Adapter(Adapter):
 
     async def run(self, run: RunContext) -> Any:
         """One AG2 turn on a fresh stream: 50 concurrent runs share the agent, never a stream."""
-        prompt, events = to_events(run.input_messages)
-        if not events:
+        if all(is_instruction(message) for message in run.input_messages):
             raise ValueError("ag2 needs a user message to answer; the input holds only system messages")
+        events = to_events(run.input_messages)
         # `resume` seeds a fresh stream with all but the last event and triggers the turn with the
         # last (the new user message), so prior turns are real AG2 history.
         reply = await self._agent.resume(
             *events,
             dependencies={RUN_KEY: run},
-            plugins=[ag2.Plugin(prompt=prompt)] if prompt else (),
         )
         try:
             return await reply.content()

@@ -33,6 +33,7 @@ from ag2.events import (
 from ag2.exceptions import UnsupportedInputError
 
 from any_agent.adapter_kit.content import content_text
+from any_agent.adapter_kit.instructions import instruction_mark, marked_instruction
 from any_agent.adapter_kit.messages import (
     AssistantMessage,
     ContentPart,
@@ -49,18 +50,18 @@ if TYPE_CHECKING:
 __all__ = ["to_events", "to_messages"]
 
 
-def to_events(messages: Sequence[Message]) -> tuple[list[str], list[BaseEvent]]:
-    """A run's input as (system prompt fragments, conversation events).
+def to_events(messages: Sequence[Message]) -> list[BaseEvent]:
+    """A run's input as conversation events.
 
-    AG2 has no system message event: its prompt is a list of fragments sent as one system message,
-    so system and developer messages of the history become fragments of it.
+    AG2 has no system message event (its prompt is the agent's, sent first), so a system or developer
+    message of the history becomes a request whose text is marked with its role (adapter_kit.instructions)
+    and goes back to the model in its place, as `tiny` sends it.
     """
-    prompt: list[str] = []
     events: list[BaseEvent] = []
     for message in messages:
         content = message.get("content")
-        if message["role"] == "system" or message["role"] == "developer":
-            prompt.append(content_text(content))
+        if (mark := instruction_mark(message)) is not None:
+            events.append(ModelRequest([TextInput(content_text(content), metadata=mark)]))
         elif message["role"] == "user":
             events.append(ModelRequest(_inputs(content)))
         elif message["role"] == "assistant":
@@ -76,7 +77,7 @@ def to_events(messages: Sequence[Message]) -> tuple[list[str], list[BaseEvent]]:
                 events[-1].results.append(result)  # one turn's results travel together, as AG2 sends them
             else:
                 events.append(ToolResultsEvent([result]))
-    return prompt, events
+    return events
 
 
 def to_messages(prompt: Iterable[str], events: Iterable[BaseEvent], serializer: SerializerProto) -> list[Message]:
@@ -89,7 +90,7 @@ def to_messages(prompt: Iterable[str], events: Iterable[BaseEvent], serializer: 
     messages: list[Message] = [SystemMessage(role="system", content=system)] if system else []
     for event in events:
         if isinstance(event, ModelRequest):
-            messages.append(UserMessage(role="user", content=_content(event.parts, serializer)))
+            messages.append(_request_message(event, serializer))
         elif isinstance(event, ModelResponse):
             message = AssistantMessage(role="assistant", content=event.content)
             if event.tool_calls:
@@ -105,6 +106,13 @@ def to_messages(prompt: Iterable[str], events: Iterable[BaseEvent], serializer: 
                 for result in event.results
             )
     return messages
+
+
+def _request_message(event: ModelRequest, serializer: SerializerProto) -> Message:
+    [first, *rest] = event.parts or [TextInput("")]
+    if not rest and isinstance(first, TextInput) and (marked := marked_instruction(first.metadata, first.content)):
+        return marked
+    return UserMessage(role="user", content=_content(event.parts, serializer))
 
 
 def _inputs(content: Any) -> list[Input]:

@@ -53,6 +53,13 @@ def _history_handler(request: ChatRequest) -> Reply:
     )
 
 
+_ADA: tuple[dict[str, Any], ...] = (
+    {"role": "user", "content": "My name is Ada."},
+    {"role": "assistant", "content": "Nice to meet you, Ada."},
+    {"role": "user", "content": "What is my name?"},
+)
+_ADA_ANSWER = "Earlier you heard: Nice to meet you, Ada.. Now: What is my name?"
+
 SCENARIOS: list[Scenario] = [
     Scenario(
         "plain_answer",
@@ -119,12 +126,8 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         "history_input",
         _history_handler,
-        prompt=[
-            {"role": "user", "content": "My name is Ada."},
-            {"role": "assistant", "content": "Nice to meet you, Ada."},
-            {"role": "user", "content": "What is my name?"},
-        ],
-        expected_output="Earlier you heard: Nice to meet you, Ada.. Now: What is my name?",
+        prompt=list(_ADA),
+        expected_output=_ADA_ANSWER,
         expected_steps=(AGENT, CHAT),
     ),
     Scenario(
@@ -187,6 +190,14 @@ SCENARIOS += [
         ],
         tools=(get_weather,),
         expected_output="Earlier you heard: Sunny in Paris.. Now: And tomorrow?",
+        expected_steps=(AGENT, CHAT),
+    ),
+    Scenario(
+        "history_with_system_message",
+        _history_handler,
+        # A system message of the history, besides the agent's instructions: sent as `tiny` sends it.
+        prompt=[{"role": "system", "content": "Answer in one short sentence."}, *_ADA],
+        expected_output=_ADA_ANSWER,
         expected_steps=(AGENT, CHAT),
     ),
     Scenario(

@@ -48,6 +48,7 @@ from any_agent.testing import ChatRequest, Fault, Reply, ScriptedLLM, ScriptedTo
 from any_agent.testing.conformance.failures import FailureChecks
 from any_agent.testing.conformance.hooks_suite import HookConformance
 from any_agent.testing.conformance.runner import (
+    Outcome,
     expected_steps,
     reference,
     run_scenario,
@@ -348,6 +349,22 @@ class ConformanceSuite(FailureChecks, HookConformance):
         outcome = run_scenario(scenario, framework)
         sent = [m for m in outcome.requests[0].messages if m.get("role") != "system"]
         assert sent == scenario.prompt
+
+    def test_history_system_message_is_sent_as_tiny_sends_it(self) -> None:
+        """A system message of the input history reaches the model as a system message, in its place.
+
+        The agent's own instructions are worded by each framework, so only they are left out.
+        """
+        scenario = _scenario("history_with_system_message")
+        history = scenario.prompt
+
+        def sent(outcome: Outcome) -> list[dict[str, object]]:
+            own_instructions = {"system", "developer"}
+            return [m for m in outcome.requests[0].messages if m.get("role") not in own_instructions or m in history]
+
+        outcome = run_scenario(scenario, self.framework)
+        assert sent(outcome) == history
+        assert sent(outcome) == sent(reference(scenario))
 
     def test_unknown_agent_args_fail_at_create(self) -> None:
         """A key no framework takes fails when the agent is created, naming the field, not in a run."""
