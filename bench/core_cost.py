@@ -6,8 +6,11 @@ fake any-llm provider (the long scenario's script: five ``weather`` tool calls, 
 the answer), the tool is async (no thread hop), and what is timed is the rest: the framework, the
 adapter and the core. Worker processes, this tree's code and the checkout in ``$BENCH_BASELINE``
 (e.g. ``git worktree add --detach /tmp/base HEAD``; several, separated by ``:``, are compared in
-the same run), run 5 runs at a time, each going first in turn, several processes per variant used
-in turn; each ratio new / old is of medians, with a 95% bootstrap interval.
+the same run), run 5 runs at a time, each going first in turn, several processes per variant
+(``CORE_COST_PROCESSES``) started and used in turn; each ratio new / old is of medians, with a 95%
+bootstrap interval. Put a checkout of this tree's own commit among the baselines as a control: its
+ratio is what the setup itself gives identical code (with the processes of one variant all started
+first, that was 1.015; started in turn, 0.996-1.006).
 
 With ``--cpu`` each run's time is the worker thread's CPU time (``time.thread_time_ns``) instead of
 wall time: on a machine shared with other work, time spent waiting for a core is left out. The
@@ -150,10 +153,10 @@ def compare(framework: str, reps: int, *, hooks: bool = False) -> None:
             variants[baseline.name if len(baselines) > 1 else "old"] = (baseline, False)
     # Several processes per variant, used in turn: one process's own layout (hash seed, addresses)
     # moves its times by a percent or two, which one process per variant would count as the change.
-    workers = {
-        label: [_worker(framework, root, hooks=hooked) for _ in range(PROCESSES)]
-        for label, (root, hooked) in variants.items()
-    }
+    workers: dict[str, list[subprocess.Popen[str]]] = {label: [] for label in variants}
+    for _ in range(PROCESSES):  # started in turn too, so no variant has all the first processes
+        for label, (root, hooked) in variants.items():
+            workers[label].append(_worker(framework, root, hooks=hooked))
     times: dict[str, list[int]] = {label: [] for label in workers}
     try:
         for rep in range(reps):
@@ -191,8 +194,9 @@ def _use_checkout(root: Path) -> None:
 
 if __name__ == "__main__":
     if os.environ.get("CORE_COST_WORKER"):
-        if os.environ.get("CORE_COST_BASELINE"):
-            _use_checkout(Path(os.environ["CORE_COST_BASELINE"]))
+        # This tree is loaded the way the baselines are (path entries first), not through the
+        # environment's editable install, so the variants differ only in their code.
+        _use_checkout(Path(os.environ.get("CORE_COST_BASELINE") or Path(__file__).resolve().parents[1]))
         asyncio.run(serve(os.environ["CORE_COST_WORKER"]))
     else:
         arguments = [argument for argument in sys.argv[1:] if argument not in ("--hooks", "--cpu")]
