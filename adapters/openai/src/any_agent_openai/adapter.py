@@ -65,7 +65,7 @@ class OpenAIAgentsAdapter(Adapter):
                 "model_settings": ModelSettings(),
                 **agent_args,
                 "tools": [*(function_tool(spec, self.toolset) for spec in self.toolset.specs), *extra_tools],
-                "model": ModelBridge(model, self.toolset),
+                "model": ModelBridge(model),
             }
         )
         self._run_config = _run_config(given_run_config)
@@ -82,7 +82,7 @@ class OpenAIAgentsAdapter(Adapter):
         # of tools the SDK does not have are answered by the core, in the words of every framework.
         run_config = dataclasses.replace(
             self._run_config,
-            model=ModelBridge(self.model, self.toolset, run),
+            model=ModelBridge(self.model, run),
             tool_not_found_behavior="return_error_to_model",
             tool_error_formatter=UnknownToolAnswer(self.toolset, run, self._run_config.tool_error_formatter),
         )

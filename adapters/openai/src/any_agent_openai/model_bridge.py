@@ -31,7 +31,6 @@ from any_agent.adapter_kit.messages import Message, results_in_call_order
 from any_agent.context import RunContext
 from any_agent.model.client import ModelClient
 from any_agent.model.types import ModelResponse as CoreResponse
-from any_agent.tools.dispatch import Toolset
 from any_agent_openai.messages import to_chat_message, to_chunk, to_output_items
 from any_agent_openai.tool_bridge import tool_definition
 
@@ -48,9 +47,8 @@ class ModelBridge(Model):
     None) falls back to the core's current run, for users driving ``native`` with the SDK's Runner.
     """
 
-    def __init__(self, client: ModelClient, toolset: Toolset, run: RunContext | None = None) -> None:
+    def __init__(self, client: ModelClient, run: RunContext | None = None) -> None:
         self.client = client
-        self.toolset = toolset
         self.run = run
 
     async def get_response(
