@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from any_agent import AdapterNotFoundError, Agent, AgentConfig, AgentRunError
-from any_agent.environments import OWN_ENVIRONMENT, environment_python, sync_command
+from any_agent.environments import OWN_ENVIRONMENT, environment_python, run_command, sync_command
 from any_agent.registry import installed_frameworks
 from any_agent.testing import ScriptedLLM, plan
 
@@ -63,9 +63,8 @@ def main(frameworks: list[str]) -> int:
 def elsewhere(frameworks: list[str]) -> None:
     """Frameworks that live in an environment of their own (Google ADK): how to run them there."""
     for framework in sorted(OWN_ENVIRONMENT.keys() - set(frameworks)):
-        project = OWN_ENVIRONMENT[framework]
         how = (
-            f"uv run --project {project} python examples/quickstart.py {framework}"
+            f"{run_command(framework)} python examples/quickstart.py {framework}"
             if environment_python(framework)
             else f"install it first: {sync_command(framework)}"
         )

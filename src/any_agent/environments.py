@@ -14,7 +14,14 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["ENVIRONMENT_VARIABLE", "OWN_ENVIRONMENT", "environment_python", "project_root", "sync_command"]
+__all__ = [
+    "ENVIRONMENT_VARIABLE",
+    "OWN_ENVIRONMENT",
+    "environment_python",
+    "project_root",
+    "run_command",
+    "sync_command",
+]
 
 OWN_ENVIRONMENT = {"adk": "adapters/adk"}
 """Framework -> its uv project, relative to a clone's root."""
@@ -33,6 +40,11 @@ def project_root() -> Path | None:
 def sync_command(framework: str) -> str:
     """The command, run in a clone of this project, that installs ``framework``'s own environment."""
     return f"uv sync --project {OWN_ENVIRONMENT[framework]}"
+
+
+def run_command(framework: str) -> str:
+    """The start of a command, run in a clone of this project, that runs in ``framework``'s own environment."""
+    return f"uv run --project {OWN_ENVIRONMENT[framework]}"
 
 
 def environment_python(framework: str) -> Path | None:

@@ -11,7 +11,7 @@ from functools import cache
 from importlib.metadata import entry_points
 
 from any_agent.adapter import Adapter
-from any_agent.environments import OWN_ENVIRONMENT, environment_python, sync_command
+from any_agent.environments import OWN_ENVIRONMENT, environment_python, run_command, sync_command
 from any_agent.errors import AdapterNotFoundError
 
 __all__ = ["ENTRY_POINT_GROUP", "available_frameworks", "install_hint", "installed_frameworks", "load_adapter"]
@@ -41,7 +41,7 @@ def install_hint(extra: str) -> str:
     if extra in OWN_ENVIRONMENT:  # it cannot share the main environment (any_agent.environments)
         if environment_python(extra) is not None:  # installed already, in its own environment: run it there
             return (
-                f"it is installed in its own environment: run it there, `uv run --project adapters/{extra} ...` "
+                f"it is installed in its own environment: run it there, `{run_command(extra)} ...` "
                 "(`any-agent compare` and `uv run pytest` do so themselves; see docs/install.md)"
             )
         return f"{sync_command(extra)} in a clone of this project: its own environment (see docs/install.md)"
